@@ -1,0 +1,124 @@
+package spec
+
+import (
+	"path"
+	"path/filepath"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// checkMounts requires of each mount a destination other than the root, a source for bind
+// mounts, a type for the others and no empty option. Relative destinations are allowed (the
+// runtime-spec deprecates them but says they are relative to "/"); checkRelativeDestinations
+// warns about them.
+func checkMounts(c *config) error {
+	for i, m := range c.Mounts {
+		if err := checkMount(index("mounts", i), m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkMount(p string, m specs.Mount) error {
+	if m.Destination == "" {
+		return fieldError(p+".destination", "missing; want an absolute path inside the container")
+	}
+	if path.Clean("/"+m.Destination) == "/" {
+		return valueError(p+".destination", m.Destination, "cannot mount over the container's root; set root.path instead")
+	}
+	bind := IsBindMount(m)
+	if bind && m.Source == "" {
+		return fieldError(p+".source", "missing; a bind mount needs the host path to bind")
+	}
+	if !bind && m.Type == "" {
+		return fieldError(p+".type", `missing; want a filesystem type such as "tmpfs", or the option "bind"`)
+	}
+	for j, o := range m.Options {
+		if o == "" {
+			return fieldError(index(p+".options", j), "empty option")
+		}
+	}
+	return nil
+}
+
+// checkMountIDMaps enforces the runtime-spec's rules for idmapped mounts: mappings come in
+// pairs, and idmap/ridmap without mappings borrow the container's user namespace, so one must
+// exist.
+func checkMountIDMaps(c *config) error {
+	_, userns := c.namespace(specs.UserNamespace)
+	for i, m := range c.Mounts {
+		p := index("mounts", i)
+		hasUID, hasGID := len(m.UIDMappings) > 0, len(m.GIDMappings) > 0
+		if hasUID != hasGID {
+			missing := p + ".gidMappings"
+			if !hasUID {
+				missing = p + ".uidMappings"
+			}
+			return fieldError(missing, "missing; an idmapped mount needs both uidMappings and gidMappings")
+		}
+		if err := checkIDMappings(p+".uidMappings", m.UIDMappings); err != nil {
+			return err
+		}
+		if err := checkIDMappings(p+".gidMappings", m.GIDMappings); err != nil {
+			return err
+		}
+		for j, o := range m.Options {
+			if MountOptions[o].Kind == MountIDMap && !hasUID && userns < 0 {
+				return valueError(index(p+".options", j), o, "needs %s.uidMappings and gidMappings, or a user namespace", p)
+			}
+		}
+	}
+	return nil
+}
+
+// checkRelativeDestinations is a warning: relative destinations work but are deprecated.
+func checkRelativeDestinations(c *config) error {
+	for i, m := range c.Mounts {
+		if m.Destination != "" && !filepath.IsAbs(m.Destination) {
+			return valueError(index("mounts", i)+".destination", m.Destination,
+				"relative destinations are deprecated; it is taken as %s", path.Clean("/"+m.Destination))
+		}
+	}
+	return nil
+}
+
+// checkBindMountOptions is a warning: options that are not in MountOptions go to mount(2)'s data
+// argument, which a bind mount ignores, so they are most likely misspellings.
+func checkBindMountOptions(c *config) error {
+	for i, m := range c.Mounts {
+		if !IsBindMount(m) {
+			continue
+		}
+		for j, o := range m.Options {
+			if _, known := MountOptions[o]; !known && o != "" {
+				return valueError(index(index("mounts", i)+".options", j), o, "unknown option, ignored by a bind mount")
+			}
+		}
+	}
+	return nil
+}
+
+// checkDevices requires a known type, an absolute path and, except for fifos, a device number.
+func checkDevices(c *config) error {
+	for i, d := range c.linux().Devices {
+		p := index("linux.devices", i)
+		switch d.Type {
+		case "c", "b", "u":
+			if d.Major < 0 || d.Minor < 0 {
+				return fieldError(p, "negative device number %d:%d", d.Major, d.Minor)
+			}
+			// 0:0 is no device; it is what an omitted major and minor decode to.
+			if d.Major == 0 && d.Minor == 0 {
+				return fieldError(p, "type %q needs major and minor", d.Type)
+			}
+		case "p":
+		default:
+			return valueError(p+".type", d.Type, "unknown device type; want c, b, u or p")
+		}
+		if !filepath.IsAbs(d.Path) {
+			return valueError(p+".path", d.Path, "must be an absolute path inside the container")
+		}
+	}
+	return nil
+}
