@@ -1,0 +1,112 @@
+package rootfs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
+	"github.com/cyphar/filepath-securejoin/pathrs-lite/procfs"
+	"golang.org/x/sys/unix"
+)
+
+// root is the container's rootfs held as a directory fd. Every path below it comes from the
+// bundle or the image and is resolved inside it (symlinks cannot escape), never as a string.
+type root struct {
+	dir  *os.File
+	path string // the host path dir was opened from, to turn resolved paths back into container paths
+}
+
+func openRoot(hostPath string) (*root, error) {
+	fd, err := unix.Open(hostPath, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, &os.PathError{Op: "open rootfs", Path: hostPath, Err: err}
+	}
+	return &root{dir: os.NewFile(uintptr(fd), hostPath), path: hostPath}, nil
+}
+
+func (r *root) Close() error { return r.dir.Close() }
+
+// cleanDest makes a spec destination absolute and lexically clean.
+func cleanDest(dest string) string { return path.Clean("/" + dest) }
+
+// open resolves p inside the rootfs; a missing path is an error wrapping fs.ErrNotExist.
+func (r *root) open(p string) (*os.File, error) {
+	return pathrs.OpenatInRoot(r.dir, cleanDest(p))
+}
+
+// mkdirAll creates the directory p (and its parents) inside the rootfs and returns a handle to it.
+func (r *root) mkdirAll(p string, mode os.FileMode) (*os.File, error) {
+	f, err := pathrs.MkdirAllHandle(r.dir, cleanDest(p), mode)
+	if err != nil {
+		return nil, fmt.Errorf("mkdir: %w", err)
+	}
+	return f, nil
+}
+
+// fileTarget returns a handle to the non-directory p, creating an empty regular file there
+// (and its parent directories) if nothing exists. The file is created relative to the verified
+// parent fd with O_EXCL|O_NOFOLLOW, so a planted symlink is never followed.
+func (r *root) fileTarget(p string) (*os.File, error) {
+	p = cleanDest(p)
+	for range 2 { // one retry if something appears between the two steps
+		f, err := r.open(p)
+		if err == nil {
+			return f, checkNotDir(f)
+		}
+		if !errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("open: %w", err)
+		}
+		f, err = r.createFile(p)
+		if !errors.Is(err, os.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("create: %w", os.ErrExist)
+}
+
+func (r *root) createFile(p string) (*os.File, error) {
+	parent, err := r.mkdirAll(path.Dir(p), 0o755)
+	if err != nil {
+		return nil, err
+	}
+	defer parent.Close()
+	fd, err := unix.Openat(int(parent.Fd()), path.Base(p),
+		unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("create: %w", &os.PathError{Op: "openat", Path: p, Err: err})
+	}
+	return os.NewFile(uintptr(fd), p), nil
+}
+
+func checkNotDir(f *os.File) error {
+	st, err := fstat(f)
+	if err != nil {
+		f.Close()
+		return err
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+		f.Close()
+		return fmt.Errorf("is a directory, but the source is not")
+	}
+	return nil
+}
+
+// containerPath says where f really is, as a path inside the rootfs. It is how checks on the
+// destination (no mounts inside /proc) see through symlinks in the image.
+func (r *root) containerPath(f *os.File) (string, error) {
+	real, err := procfs.ProcSelfFdReadlink(f)
+	if err != nil {
+		return "", fmt.Errorf("readlink: %w", err)
+	}
+	if real == r.path {
+		return "/", nil
+	}
+	rel, ok := strings.CutPrefix(real, strings.TrimSuffix(r.path, "/")+"/")
+	if !ok {
+		return "", fmt.Errorf("resolved to %q, outside the rootfs", real)
+	}
+	return "/" + rel, nil
+}
