@@ -1,0 +1,113 @@
+package process
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+
+	"github.com/moby/sys/capability"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+// SetCredentials switches init to process.user with exactly the capabilities of
+// process.capabilities. The order matters: the bounding set can only be cut while berth still
+// holds CAP_SETPCAP; keepcaps keeps the permitted set across setuid; the other sets are applied
+// after the switch; no_new_privs comes last (it does not hinder any of the steps before).
+// Inheritable and ambient stay empty unless asked for (CVE-2022-29162).
+func SetCredentials(p *specs.Process) error {
+	caps, err := newCapSets(p.Capabilities)
+	if err != nil {
+		return err
+	}
+	if err := caps.Apply(capability.BOUNDS); err != nil {
+		return fmt.Errorf("process.capabilities.bounding: %w", err)
+	}
+	if err := unix.Prctl(unix.PR_SET_KEEPCAPS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("keep capabilities across setuid: %w", err)
+	}
+	if err := setUser(&p.User); err != nil {
+		return err
+	}
+	if err := caps.Apply(capability.CAPS); err != nil {
+		return fmt.Errorf("process.capabilities: %w", err)
+	}
+	if err := caps.Apply(capability.AMBS); err != nil {
+		return fmt.Errorf("process.capabilities.ambient: %w", err)
+	}
+	if p.User.Umask != nil {
+		syscall.Umask(int(*p.User.Umask))
+	}
+	if p.NoNewPrivileges {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return fmt.Errorf("process.noNewPrivileges: %w", err)
+		}
+	}
+	return nil
+}
+
+func setUser(u *specs.User) error {
+	groups := make([]int, len(u.AdditionalGids))
+	for i, g := range u.AdditionalGids {
+		groups[i] = int(g)
+	}
+	// setgroups is refused in a user namespace whose setgroups file says deny; an empty list
+	// is then what the process already has, so only insist when groups were asked for.
+	if err := syscall.Setgroups(groups); err != nil && len(groups) > 0 {
+		return fmt.Errorf("process.user.additionalGids %v: %w", u.AdditionalGids, err)
+	}
+	if err := syscall.Setresgid(int(u.GID), int(u.GID), int(u.GID)); err != nil {
+		return fmt.Errorf("process.user.gid %d: %w", u.GID, err)
+	}
+	if err := syscall.Setresuid(int(u.UID), int(u.UID), int(u.UID)); err != nil {
+		return fmt.Errorf("process.user.uid %d: %w", u.UID, err)
+	}
+	return nil
+}
+
+// capByName maps "CAP_CHOWN" to the library's capability values; names this kernel lacks are
+// absent, and asking for them is skipped like runc does (a newer config on an older kernel).
+func capByName() map[string]capability.Cap {
+	m := map[string]capability.Cap{}
+	for _, c := range capability.ListKnown() {
+		m["CAP_"+strings.ToUpper(c.String())] = c
+	}
+	return m
+}
+
+func newCapSets(pc *specs.LinuxCapabilities) (capability.Capabilities, error) {
+	caps, err := capability.NewPid2(0)
+	if err != nil {
+		return nil, fmt.Errorf("capabilities: %w", err)
+	}
+	caps.Clear(capability.CAPS | capability.BOUNDS | capability.AMBS)
+	if pc == nil {
+		return caps, nil
+	}
+	known := capByName()
+	last, _ := capability.LastCap()
+	sets := []struct {
+		field string
+		which capability.CapType
+		names []string
+	}{
+		{"bounding", capability.BOUNDING, pc.Bounding},
+		{"effective", capability.EFFECTIVE, pc.Effective},
+		{"permitted", capability.PERMITTED, pc.Permitted},
+		{"inheritable", capability.INHERITABLE, pc.Inheritable},
+		{"ambient", capability.AMBIENT, pc.Ambient},
+	}
+	for _, s := range sets {
+		for i, name := range s.names {
+			c, ok := known[strings.ToUpper(name)]
+			if !ok {
+				return nil, fmt.Errorf("process.capabilities.%s[%d] %q: unknown capability", s.field, i, name)
+			}
+			if c > last {
+				continue
+			}
+			caps.Set(s.which, c)
+		}
+	}
+	return caps, nil
+}

@@ -1,0 +1,238 @@
+// Package state keeps what berth knows about a container between commands: one directory per
+// container under --root holding a JSON state file (written by rename, so readers never see half
+// of it) and a lock file that every command on that ID holds while it works.
+//
+// The container's init process is identified by its PID and its start time (field 22 of
+// /proc/PID/stat), so a recycled PID is never taken for the container, and a zombie that nobody
+// reaps (PID 1 of some hosts never does) reads as stopped.
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/berth-runtime/berth/libcontainer/sys"
+)
+
+const (
+	stateFile = "state.json"
+	lockFile  = "lock"
+	// StartSocket is the unix socket on which a created container's init waits for `start`.
+	StartSocket = "start.sock"
+)
+
+// Status values, as the runtime-spec names them.
+const (
+	Creating = specs.StateCreating
+	Created  = specs.StateCreated
+	Running  = specs.StateRunning
+	Stopped  = specs.StateStopped
+)
+
+// State is the state file's content. The OCI state is computed from it: Status is never stored.
+type State struct {
+	ID          string            `json:"id"`
+	Bundle      string            `json:"bundle"`
+	Rootfs      string            `json:"rootfs"`
+	Pid         int               `json:"pid"`
+	StartTime   uint64            `json:"startTime"`
+	Created     time.Time         `json:"created"`
+	Owner       string            `json:"owner"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	Config      *specs.Spec       `json:"config"`
+	OwnPidNS    bool              `json:"ownPidNS"`
+}
+
+// ErrNotExist is returned when there is no container with the ID.
+var ErrNotExist = errors.New("container does not exist")
+
+// ErrExist is returned by Create when the ID is taken.
+var ErrExist = errors.New("container already exists")
+
+// Dir is one container's state directory, locked by this process while it is open.
+type Dir struct {
+	Path string
+	lock *os.File
+}
+
+// Create makes the state directory of a new container and locks it. The root is created when
+// missing (mode 0711 like runc's, so unprivileged users can reach their own containers).
+func Create(root, id string) (*Dir, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(root, 0o711); err != nil {
+		return nil, fmt.Errorf("state root: %w", err)
+	}
+	path := filepath.Join(root, id)
+	if err := os.Mkdir(path, 0o711); err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return nil, ErrExist
+		}
+		return nil, fmt.Errorf("state dir: %w", err)
+	}
+	d, err := lockDir(path)
+	if err != nil {
+		os.RemoveAll(path)
+		return nil, err
+	}
+	return d, nil
+}
+
+// Open locks the state directory of an existing container. It waits for other berth commands on
+// the same ID, then checks that the container still exists (a delete may have run meanwhile).
+func Open(root, id string) (*Dir, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(root, id)
+	d, err := lockDir(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, ErrNotExist
+		}
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(path, stateFile)); err != nil {
+		d.Close()
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, ErrNotExist
+		}
+		return nil, err
+	}
+	return d, nil
+}
+
+// Peek opens a container's state directory without locking it, for readers (state, list): the
+// state file is replaced by rename, so a reader always sees a whole one.
+func Peek(root, id string) (*Dir, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(root, id)
+	if _, err := os.Stat(filepath.Join(path, stateFile)); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, ErrNotExist
+		}
+		return nil, err
+	}
+	return &Dir{Path: path}, nil
+}
+
+// Load reads the state file.
+func (d *Dir) Load() (*State, error) {
+	data, err := os.ReadFile(filepath.Join(d.Path, stateFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, ErrNotExist
+		}
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	var s State
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, fmt.Errorf("state file %s is corrupt: %w", filepath.Join(d.Path, stateFile), err)
+	}
+	return &s, nil
+}
+
+// Save writes the state file atomically: a temporary file in the same directory, then rename.
+func (d *Dir) Save(s *State) error {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("encode state: %w", err)
+	}
+	return WriteFileAtomic(filepath.Join(d.Path, stateFile), data, 0o600)
+}
+
+// Remove deletes the state directory. The lock goes with it.
+func (d *Dir) Remove() error {
+	err := os.RemoveAll(d.Path)
+	d.Close()
+	if err != nil {
+		return fmt.Errorf("remove state dir: %w", err)
+	}
+	return nil
+}
+
+// Close releases the lock.
+func (d *Dir) Close() {
+	if d.lock != nil {
+		d.lock.Close()
+		d.lock = nil
+	}
+}
+
+// Status tells the container's status from its init process: stopped when the PID is gone, a
+// zombie, or a different process; created while init still waits on the start socket.
+func (d *Dir) Status(s *State) specs.ContainerState {
+	if s.Pid == 0 {
+		return Creating
+	}
+	if !Alive(s.Pid, s.StartTime) {
+		return Stopped
+	}
+	if _, err := os.Lstat(filepath.Join(d.Path, StartSocket)); err == nil {
+		return Created
+	}
+	return Running
+}
+
+// Alive reports whether pid is still the live process that started at startTime.
+func Alive(pid int, startTime uint64) bool {
+	st, err := sys.ReadProcStat(pid)
+	if err != nil {
+		return false
+	}
+	return st.StartTime == startTime && !st.Dead()
+}
+
+// OCI returns the state as `berth state` prints it: the runtime-spec fields plus runc's extras.
+func (d *Dir) OCI(s *State) *OCIState {
+	st := d.Status(s)
+	pid := s.Pid
+	if st == Stopped {
+		pid = 0
+	}
+	return &OCIState{
+		Version:     specs.Version,
+		ID:          s.ID,
+		Pid:         pid,
+		Status:      string(st),
+		Bundle:      s.Bundle,
+		Rootfs:      s.Rootfs,
+		Created:     s.Created,
+		Owner:       s.Owner,
+		Annotations: s.Annotations,
+	}
+}
+
+// OCIState is the JSON `berth state` prints, field for field as runc's.
+type OCIState struct {
+	Version     string            `json:"ociVersion"`
+	ID          string            `json:"id"`
+	Pid         int               `json:"pid"`
+	Status      string            `json:"status"`
+	Bundle      string            `json:"bundle"`
+	Rootfs      string            `json:"rootfs"`
+	Created     time.Time         `json:"created"`
+	Owner       string            `json:"owner"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// Spec returns the state that hooks receive on stdin.
+func (s *State) Spec(status specs.ContainerState) *specs.State {
+	return &specs.State{
+		Version:     specs.Version,
+		ID:          s.ID,
+		Status:      status,
+		Pid:         s.Pid,
+		Bundle:      s.Bundle,
+		Annotations: s.Annotations,
+	}
+}

@@ -1,0 +1,101 @@
+package state
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestValidateID(t *testing.T) {
+	tests := []struct {
+		id string
+		ok bool
+	}{
+		{"c1", true},
+		{"a.b_c-d+e", true},
+		{strings.Repeat("a", MaxIDLength), true},
+		{"", false},
+		{".", false},
+		{"..", false},
+		{"a/b", false},
+		{"../x", false},
+		{"a b", false},
+		{"é", false},
+		{strings.Repeat("a", MaxIDLength+1), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			if err := ValidateID(tt.id); (err == nil) != tt.ok {
+				t.Fatalf("ValidateID(%q) = %v, want ok=%v", tt.id, err, tt.ok)
+			}
+		})
+	}
+}
+
+func TestCreateOpenSaveLoadRemove(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "root")
+	d, err := Create(root, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Create(root, "c1"); !errors.Is(err, ErrExist) {
+		t.Fatalf("second Create: %v, want ErrExist", err)
+	}
+	if err := d.Save(&State{ID: "c1", Pid: 0}); err != nil {
+		t.Fatal(err)
+	}
+	if st := d.Status(&State{}); st != Creating {
+		t.Fatalf("status with pid 0 = %s", st)
+	}
+	d.Close()
+
+	d, err = Open(root, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := d.Load()
+	if err != nil || s.ID != "c1" {
+		t.Fatalf("Load = %+v, %v", s, err)
+	}
+	if err := d.Remove(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(root, "c1")); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("state dir left: %v", err)
+	}
+	if _, err := Open(root, "c1"); !errors.Is(err, ErrNotExist) {
+		t.Fatalf("Open after Remove: %v, want ErrNotExist", err)
+	}
+}
+
+func TestStatusOfDeadAndRecycledPids(t *testing.T) {
+	d := &Dir{Path: t.TempDir()}
+	self := os.Getpid()
+	me, err := readStart(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		state State
+		want  string
+	}{
+		{"alive, start socket present", State{Pid: self, StartTime: me}, string(Created)},
+		{"recycled pid", State{Pid: self, StartTime: me + 1}, string(Stopped)},
+		{"gone", State{Pid: 1 << 30, StartTime: 1}, string(Stopped)},
+	}
+	os.WriteFile(filepath.Join(d.Path, StartSocket), nil, 0o600)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := d.Status(&tt.state); string(got) != tt.want {
+				t.Fatalf("status = %s, want %s", got, tt.want)
+			}
+		})
+	}
+	os.Remove(filepath.Join(d.Path, StartSocket))
+	if got := d.Status(&State{Pid: self, StartTime: me}); got != Running {
+		t.Fatalf("without start socket: %s, want running", got)
+	}
+}
