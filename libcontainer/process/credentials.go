@@ -109,5 +109,17 @@ func newCapSets(pc *specs.LinuxCapabilities) (capability.Capabilities, error) {
 			caps.Set(s.which, c)
 		}
 	}
+	dropUnraisableAmbient(caps, last)
 	return caps, nil
+}
+
+// dropUnraisableAmbient leaves out ambient capabilities that are not both permitted and
+// inheritable: the kernel refuses to raise those, and runc's default config asks for them, so
+// they are skipped (spec.Warnings tells the user) rather than failing the container.
+func dropUnraisableAmbient(caps capability.Capabilities, last capability.Cap) {
+	for c := capability.Cap(0); c <= last; c++ {
+		if caps.Get(capability.AMBIENT, c) && !(caps.Get(capability.PERMITTED, c) && caps.Get(capability.INHERITABLE, c)) {
+			caps.Unset(capability.AMBIENT, c)
+		}
+	}
 }

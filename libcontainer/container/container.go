@@ -1,0 +1,117 @@
+// Package container holds the operations on a container, as the host sees them: create, start,
+// run, kill, delete, state and list. Each operation locks the container's state directory for
+// as long as it works, so commands on the same ID never interleave.
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/state"
+)
+
+// Container is an open, locked container.
+type Container struct {
+	dir   *state.Dir
+	state *state.State
+}
+
+// Open locks and loads the container with the ID.
+func Open(root, id string) (*Container, error) {
+	dir, err := state.Open(root, id)
+	if err != nil {
+		return nil, err
+	}
+	st, err := dir.Load()
+	if err != nil {
+		dir.Close()
+		return nil, err
+	}
+	return &Container{dir: dir, state: st}, nil
+}
+
+// Peek loads a container without locking it, for commands that only read.
+func Peek(root, id string) (*Container, error) {
+	dir, err := state.Peek(root, id)
+	if err != nil {
+		return nil, err
+	}
+	st, err := dir.Load()
+	if err != nil {
+		return nil, err
+	}
+	return &Container{dir: dir, state: st}, nil
+}
+
+// Close releases the lock.
+func (c *Container) Close() { c.dir.Close() }
+
+// ID returns the container's ID.
+func (c *Container) ID() string { return c.state.ID }
+
+// Pid returns the host PID of the container's init.
+func (c *Container) Pid() int { return c.state.Pid }
+
+// Status reads the container's status now.
+func (c *Container) Status() string { return string(c.dir.Status(c.state)) }
+
+// OCIState returns the state as `berth state` prints it.
+func (c *Container) OCIState() *state.OCIState { return c.dir.OCI(c.state) }
+
+// openInit returns a pidfd for init after checking it is still the container's process: from
+// then on the pidfd keeps signals from reaching a recycled PID.
+func (c *Container) openInit() (int, error) {
+	fd, err := unix.PidfdOpen(c.state.Pid, 0)
+	if err != nil {
+		if errors.Is(err, unix.ESRCH) {
+			return -1, errNotRunning
+		}
+		return -1, os.NewSyscallError("pidfd_open", err)
+	}
+	if !state.Alive(c.state.Pid, c.state.StartTime) {
+		unix.Close(fd)
+		return -1, errNotRunning
+	}
+	return fd, nil
+}
+
+var errNotRunning = errors.New("container not running")
+
+// waitExit waits until the process behind pidfd has exited (reaped or not), up to timeout.
+func waitExit(pidfd int, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return fmt.Errorf("process still alive after %s", timeout)
+		}
+		fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			return os.NewSyscallError("poll pidfd", err)
+		}
+		if n > 0 {
+			return nil
+		}
+	}
+}
+
+// killAndWait sends SIGKILL to init and waits for it to die.
+func (c *Container) killAndWait() error {
+	fd, err := c.openInit()
+	if errors.Is(err, errNotRunning) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	if err := unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0); err != nil && !errors.Is(err, unix.ESRCH) {
+		return os.NewSyscallError("pidfd_send_signal", err)
+	}
+	return waitExit(fd, 10*time.Second)
+}

@@ -1,0 +1,200 @@
+package container
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/berth-runtime/berth/libcontainer/hooks"
+	"github.com/berth-runtime/berth/libcontainer/namespaces"
+	"github.com/berth-runtime/berth/libcontainer/protocol"
+	"github.com/berth-runtime/berth/libcontainer/state"
+	"github.com/berth-runtime/berth/libcontainer/sys"
+	"github.com/berth-runtime/berth/spec"
+)
+
+// CreateOptions are create's flags.
+type CreateOptions struct {
+	Root, ID, Bundle string
+	ConsoleSocket    string
+	PidFile          string
+	PidfdSocket      string
+	NoPivot          bool
+	NoNewKeyring     bool
+	PreserveFds      int
+	// console, when set, receives the pty master instead of ConsoleSocket (run in the
+	// foreground relays the terminal itself).
+	console *os.File
+	// detached is false only for run in the foreground, the one caller that may hold a terminal
+	// without a console socket.
+	detached bool
+}
+
+// Create makes a container from the bundle and leaves its init waiting for start. On any
+// failure nothing is left behind: init is killed and the state directory removed.
+func Create(o *CreateOptions) (*Container, error) {
+	o.detached = true
+	c, l, err := create(o)
+	if l != nil {
+		l.release()
+	}
+	return c, err
+}
+
+func create(o *CreateOptions) (c *Container, l *launched, err error) {
+	bundle, err := filepath.Abs(o.Bundle)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bundle %q: %w", o.Bundle, err)
+	}
+	s, err := spec.Load(bundle)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := spec.Validate(s, bundle); err != nil {
+		return nil, nil, err
+	}
+	for _, w := range spec.Warnings(s) {
+		slog.Warn("config.json: "+w.Error(), "id", o.ID)
+	}
+	if err := checkTerminalFlags(s, o); err != nil {
+		return nil, nil, err
+	}
+	plan, err := namespaces.PlanFor(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	rootfs, err := filepath.EvalSymlinks(spec.RootfsPath(s, bundle))
+	if err != nil {
+		return nil, nil, fmt.Errorf("root.path: %w", err)
+	}
+	dir, err := state.Create(o.Root, o.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	c = &Container{dir: dir, state: &state.State{
+		ID: o.ID, Bundle: bundle, Rootfs: rootfs, Created: time.Now().UTC(),
+		Annotations: s.Annotations, Config: s, OwnPidNS: plan.Has(specs.PIDNamespace),
+	}}
+	defer func() {
+		if err != nil {
+			c.abort(l)
+			c = nil
+		}
+	}()
+	if err := dir.Save(c.state); err != nil {
+		return c, nil, err
+	}
+	l, err = launch(c, o, plan)
+	if err != nil {
+		return c, l, err
+	}
+	if err := c.configure(l, o, plan); err != nil {
+		return c, l, err
+	}
+	if err := dir.Save(c.state); err != nil {
+		return c, l, err
+	}
+	return c, l, c.publishPid(l, o)
+}
+
+func checkTerminalFlags(s *specs.Spec, o *CreateOptions) error {
+	switch {
+	case s.Process.Terminal && o.ConsoleSocket == "" && o.detached:
+		return fmt.Errorf("process.terminal is true: --console-socket is required to receive the terminal")
+	case !s.Process.Terminal && o.ConsoleSocket != "":
+		return fmt.Errorf("--console-socket given but process.terminal is false")
+	}
+	return nil
+}
+
+// configure sends init its config and serves its requests until it reports ready.
+func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Plan) error {
+	s := c.state.Config
+	st, err := sys.ReadProcStat(l.pid)
+	if err != nil {
+		return fmt.Errorf("init exited early: %w", err)
+	}
+	c.state.Pid, c.state.StartTime = l.pid, st.StartTime
+	cfg := &protocol.InitConfig{
+		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
+		PreserveFds: o.PreserveFds, State: c.state.Spec(state.Creating),
+		NewMountNS: plan.Has(specs.MountNamespace) && !plan.Joined(specs.MountNamespace),
+		InUserNS:   plan.Has(specs.UserNamespace),
+		NewUTSNS:   plan.New(specs.UTSNamespace),
+	}
+	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
+		return err
+	}
+	for {
+		m, err := protocol.Receive(l.sync)
+		if err != nil {
+			return initFailed(err)
+		}
+		switch m.Type {
+		case protocol.TypeReady:
+			return nil
+		case protocol.TypeError:
+			return protocol.RemoteError(m.Error)
+		case protocol.TypeHooks:
+			if err := c.runCreateRuntimeHooks(); err != nil {
+				return err
+			}
+			if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeHooksDone}); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
+		}
+	}
+}
+
+func initFailed(err error) error {
+	if err == protocol.ErrClosed {
+		return fmt.Errorf("container init exited without saying why")
+	}
+	return err
+}
+
+func (c *Container) runCreateRuntimeHooks() error {
+	h := c.state.Config.Hooks
+	st := c.state.Spec(state.Creating)
+	if err := hooks.Run("prestart", h.Prestart, st); err != nil { //nolint:staticcheck // deprecated, still honoured
+		return err
+	}
+	return hooks.Run("createRuntime", h.CreateRuntime, st)
+}
+
+// abort undoes a failed create: kill init, reap it, remove the state directory.
+func (c *Container) abort(l *launched) {
+	if l != nil {
+		l.kill()
+		l.release()
+	}
+	if err := c.dir.Remove(); err != nil {
+		slog.Warn("cleanup after failed create", "id", c.state.ID, "error", err)
+	}
+}
+
+// publishPid writes --pid-file and sends a pidfd to --pidfd-socket.
+func (c *Container) publishPid(l *launched, o *CreateOptions) error {
+	if o.PidFile != "" {
+		abs, err := filepath.Abs(o.PidFile)
+		if err != nil {
+			return fmt.Errorf("--pid-file: %w", err)
+		}
+		if err := state.WriteFileAtomic(abs, []byte(strconv.Itoa(c.state.Pid)), 0o644); err != nil {
+			return fmt.Errorf("--pid-file: %w", err)
+		}
+	}
+	if o.PidfdSocket != "" {
+		if err := sendPidfd(o.PidfdSocket, l.pidfd); err != nil {
+			return fmt.Errorf("--pidfd-socket: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,52 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/berth-runtime/berth/libcontainer/hooks"
+	"github.com/berth-runtime/berth/libcontainer/state"
+)
+
+// Delete removes a container and everything berth made for it. A running container is refused
+// unless force, which kills it first and waits for it to die. With force, an ID that does not
+// exist is not an error (containerd's shim relies on this).
+func Delete(root, id string, force bool) error {
+	c, err := Open(root, id)
+	if err != nil {
+		if force && errors.Is(err, state.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	defer c.Close()
+	return c.delete(force)
+}
+
+func (c *Container) delete(force bool) error {
+	switch status := c.Status(); status {
+	case string(state.Running):
+		if !force {
+			return fmt.Errorf("cannot delete container that is not stopped: %s (use --force)", status)
+		}
+		fallthrough
+	case string(state.Created), string(state.Creating):
+		c.signalOthers(9)
+		if err := c.killAndWait(); err != nil {
+			return fmt.Errorf("kill: %w", err)
+		}
+	}
+	return c.destroy()
+}
+
+// destroy runs the poststop hooks and removes the state directory; init is already dead.
+func (c *Container) destroy() error {
+	if c.state.Config != nil && c.state.Config.Hooks != nil && c.state.Pid != 0 {
+		h := c.state.Config.Hooks
+		hooks.RunAll("poststop", h.Poststop, c.state.Spec(state.Stopped), func(err error) {
+			slog.Warn("poststop hook failed", "id", c.state.ID, "error", err)
+		})
+	}
+	return c.dir.Remove()
+}

@@ -1,0 +1,238 @@
+package container
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/initproc"
+	"github.com/berth-runtime/berth/libcontainer/namespaces"
+	"github.com/berth-runtime/berth/libcontainer/protocol"
+	"github.com/berth-runtime/berth/libcontainer/state"
+)
+
+// launched is a started init process, seen from the host.
+type launched struct {
+	cmd   *exec.Cmd
+	pid   int // the real init: cmd's process, or its child when nsenter forked
+	pidfd int
+	sync  *os.File
+	// ours is true while init is berth's child and must be reaped by berth.
+	ours bool
+}
+
+// launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
+// docs/ARCHITECTURE.md says: stdio, the preserved fds, then berth's own.
+func launch(c *Container, o *CreateOptions, plan *namespaces.Plan) (*launched, error) {
+	hostSync, initSync, err := socketpair()
+	if err != nil {
+		return nil, err
+	}
+	defer initSync.Close()
+	l := &launched{sync: hostSync, pidfd: -1}
+	startLn, err := listenStart(c.dir.Path)
+	if err != nil {
+		hostSync.Close()
+		return nil, err
+	}
+	defer startLn.Close()
+
+	extra := preservedFiles(o.PreserveFds)
+	// init gets only berth's own variables: nothing of the caller's environment (which might
+	// even carry _BERTH_* names) reaches the container; the program's env comes from the config.
+	var env []string
+	add := func(name string, f *os.File) {
+		env = append(env, name+"="+strconv.Itoa(3+len(extra)))
+		extra = append(extra, f)
+	}
+	syncFd := 3 + len(extra)
+	add(initproc.EnvSyncFd, initSync)
+	add(initproc.EnvStartFd, startLn)
+	if cons, err := consoleFile(o); err != nil {
+		hostSync.Close()
+		return nil, err
+	} else if cons != nil {
+		defer cons.Close()
+		add(initproc.EnvConsoleFd, cons)
+	}
+	nsFiles, nsEnv, err := plan.OpenJoins(3+len(extra), syncFd)
+	if err != nil {
+		hostSync.Close()
+		return nil, err
+	}
+	defer closeAll(nsFiles)
+	extra = append(extra, nsFiles...)
+	env = append(env, nsEnv...)
+
+	l.cmd = &exec.Cmd{
+		Path:        "/proc/self/exe",
+		Args:        []string{"berth", "init"},
+		Env:         env,
+		Dir:         c.state.Bundle, // relative bind sources are relative to the bundle
+		Stdin:       os.Stdin,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		ExtraFiles:  extra,
+		SysProcAttr: plan.SysProcAttr(),
+	}
+	if err := l.cmd.Start(); err != nil {
+		hostSync.Close()
+		return nil, fmt.Errorf("start init: %w", err)
+	}
+	l.pid, l.ours = l.cmd.Process.Pid, true
+	if plan.Forks() {
+		if err := l.adoptForkedInit(); err != nil {
+			return l, err
+		}
+	}
+	if l.pidfd, err = unix.PidfdOpen(l.pid, 0); err != nil {
+		return l, fmt.Errorf("pidfd_open init: %w", err)
+	}
+	return l, nil
+}
+
+// adoptForkedInit reads the PID of the init that nsenter forked (a child of ours through
+// CLONE_PARENT) and reaps the intermediate process.
+func (l *launched) adoptForkedInit() error {
+	m, err := protocol.Expect(l.sync, protocol.TypePid)
+	werr := l.cmd.Wait()
+	if err != nil {
+		if err == protocol.ErrClosed && werr != nil {
+			return fmt.Errorf("nsenter: %w", werr)
+		}
+		return err
+	}
+	if m.Pid <= 0 {
+		return fmt.Errorf("nsenter: bad pid %d", m.Pid)
+	}
+	l.pid = m.Pid
+	return nil
+}
+
+// kill ends a half-made init and reaps it.
+func (l *launched) kill() {
+	if l.pidfd >= 0 {
+		unix.PidfdSendSignal(l.pidfd, unix.SIGKILL, nil, 0)
+	} else if l.pid > 0 {
+		unix.Kill(l.pid, unix.SIGKILL)
+	}
+	l.reap()
+}
+
+// reap waits for init when it is berth's child; it returns init's wait status.
+func (l *launched) reap() unix.WaitStatus {
+	var ws unix.WaitStatus
+	if !l.ours || l.pid <= 0 {
+		return ws
+	}
+	for {
+		_, err := unix.Wait4(l.pid, &ws, 0, nil)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	l.ours = false
+	return ws
+}
+
+// release closes berth's ends; init, if it lives on, is no longer berth's business.
+func (l *launched) release() {
+	if l.sync != nil {
+		l.sync.Close()
+		l.sync = nil
+	}
+	if l.pidfd >= 0 {
+		unix.Close(l.pidfd)
+		l.pidfd = -1
+	}
+}
+
+func socketpair() (host, child *os.File, err error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, os.NewSyscallError("socketpair", err)
+	}
+	return os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync"), nil
+}
+
+// listenStart binds the start socket in the state directory. It goes through the directory's
+// /proc/self/fd path so that a long --root cannot overflow sun_path.
+func listenStart(dir string) (*os.File, error) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	path := "/proc/self/fd/" + strconv.Itoa(int(d.Fd())) + "/" + state.StartSocket
+	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("bind start socket: %w", err)
+	}
+	if err := unix.Listen(fd, 4); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("listen on start socket: %w", err)
+	}
+	return os.NewFile(uintptr(fd), "start"), nil
+}
+
+// dialStart connects to a created container's start socket.
+func dialStart(dir string) (*os.File, error) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, os.NewSyscallError("socket", err)
+	}
+	path := "/proc/self/fd/" + strconv.Itoa(int(d.Fd())) + "/" + state.StartSocket
+	if err := unix.Connect(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), "start"), nil
+}
+
+func preservedFiles(n int) []*os.File {
+	files := make([]*os.File, 0, n+4)
+	for i := 0; i < n; i++ {
+		files = append(files, os.NewFile(uintptr(3+i), "preserved"))
+	}
+	return files
+}
+
+// consoleFile connects to --console-socket, or returns run's internal console socket.
+func consoleFile(o *CreateOptions) (*os.File, error) {
+	if o.console != nil {
+		return o.console, nil
+	}
+	if o.ConsoleSocket == "" {
+		return nil, nil
+	}
+	path, err := filepath.Abs(o.ConsoleSocket)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("--console-socket: %w", err)
+	}
+	defer conn.Close()
+	return conn.File()
+}
+
+func closeAll(files []*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
+}

@@ -1,0 +1,125 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/signals"
+	"github.com/berth-runtime/berth/libcontainer/state"
+)
+
+// RunOptions are run's flags: create's plus --detach and --keep.
+type RunOptions struct {
+	CreateOptions
+	Detach bool
+	Keep   bool
+}
+
+// Run creates and starts a container. Detached, it returns once the program runs. In the
+// foreground it relays signals (and the terminal, when it has no console socket), waits, deletes
+// the container unless Keep, and returns the program's exit status (128+N for signal N).
+func Run(o *RunOptions) (int, error) {
+	if o.Detach {
+		c, err := Create(&o.CreateOptions)
+		if err != nil {
+			return 1, err
+		}
+		defer c.Close()
+		if err := c.Start(); err != nil {
+			c.killAndWait()
+			c.destroy()
+			return 1, err
+		}
+		return 0, nil
+	}
+	return runForeground(o)
+}
+
+func runForeground(o *RunOptions) (int, error) {
+	var consoleHost *os.File
+	if o.ConsoleSocket == "" {
+		host, child, err := socketpair()
+		if err != nil {
+			return 1, err
+		}
+		defer host.Close()
+		o.console, consoleHost = child, host
+	}
+	c, l, err := create(&o.CreateOptions)
+	if err != nil {
+		return 1, err
+	}
+	defer l.release()
+	relay, err := relayTerminal(c, consoleHost)
+	if err != nil {
+		return 1, c.fail(l, err)
+	}
+	stopSignals := signals.Forward(func(sig unix.Signal) error {
+		return unix.PidfdSendSignal(l.pidfd, sig, nil, 0)
+	}, relay != nil)
+	defer stopSignals()
+	if err := c.Start(); err != nil {
+		return 1, c.fail(l, err)
+	}
+	// Unlock while the program runs, so that state, kill, ps and friends can work on it.
+	c.Close()
+	ws := l.reap()
+	if relay != nil {
+		relay.Wait()
+		relay.Close()
+	}
+	if !o.Keep {
+		if err := deleteStopped(o.Root, o.ID); err != nil {
+			slog.Warn("delete after run", "id", o.ID, "error", err)
+		}
+	}
+	return exitCode(ws), nil
+}
+
+// relayTerminal receives the pty master from init and connects it to our terminal.
+func relayTerminal(c *Container, consoleHost *os.File) (*console.Relay, error) {
+	if consoleHost == nil || !c.state.Config.Process.Terminal {
+		return nil, nil
+	}
+	master, err := console.RecvFd(consoleHost)
+	if err != nil {
+		return nil, fmt.Errorf("receive terminal from init: %w", err)
+	}
+	return console.StartRelay(master)
+}
+
+// fail kills a container whose start went wrong and removes it.
+func (c *Container) fail(l *launched, err error) error {
+	l.kill()
+	if derr := c.destroy(); derr != nil {
+		slog.Warn("cleanup", "id", c.state.ID, "error", derr)
+	}
+	return err
+}
+
+func deleteStopped(root, id string) error {
+	c, err := Open(root, id)
+	if errors.Is(err, state.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.delete(true)
+}
+
+func exitCode(ws unix.WaitStatus) int {
+	switch {
+	case ws.Exited():
+		return ws.ExitStatus()
+	case ws.Signaled():
+		return 128 + int(ws.Signal())
+	}
+	return 1
+}

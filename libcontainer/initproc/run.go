@@ -1,0 +1,218 @@
+package initproc
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/hooks"
+	"github.com/berth-runtime/berth/libcontainer/process"
+	"github.com/berth-runtime/berth/libcontainer/protocol"
+	"github.com/berth-runtime/berth/libcontainer/rootfs"
+	"github.com/berth-runtime/berth/libcontainer/sys"
+)
+
+type initProcess struct {
+	sync      *os.File
+	startConn *os.File
+	cfg       *protocol.InitConfig
+	spec      *specs.Spec
+	slave     *os.File // the pty slave when process.terminal is set
+}
+
+// run does init's work in the order of the protocol (see package protocol).
+func (i *initProcess) run() error {
+	startLn, err := fdFromEnv(EnvStartFd)
+	if err != nil {
+		return err
+	}
+	consoleSock, err := fdFromEnv(EnvConsoleFd)
+	if err != nil {
+		return err
+	}
+	msg, err := protocol.Expect(i.sync, protocol.TypeConfig)
+	if err != nil {
+		return err
+	}
+	i.cfg, i.spec = msg.Config, msg.Config.Spec
+	if i.spec == nil || i.spec.Process == nil || startLn == nil {
+		return fmt.Errorf("init: incomplete config from the host")
+	}
+	if err := i.setupNamespaced(); err != nil {
+		return err
+	}
+	if err := i.setupRootfs(); err != nil {
+		return err
+	}
+	if err := i.setupConsole(consoleSock); err != nil {
+		return err
+	}
+	prog, err := i.prepareProcess()
+	if err != nil {
+		return err
+	}
+	if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeReady}); err != nil {
+		return err
+	}
+	i.sync.Close()
+	i.sync = nil
+
+	if i.startConn, err = waitForStart(startLn); err != nil {
+		return err
+	}
+	return i.execProgram(prog)
+}
+
+// setupNamespaced does what must happen while the host's /proc is still the one in view, so that
+// no mount inside the rootfs can redirect the writes: hostname, sysctls, oom_score_adj, keyring.
+func (i *initProcess) setupNamespaced() error {
+	s := i.spec
+	if i.cfg.NewUTSNS {
+		if s.Hostname != "" {
+			if err := unix.Sethostname([]byte(s.Hostname)); err != nil {
+				return fmt.Errorf("hostname %q: %w", s.Hostname, err)
+			}
+		}
+		if s.Domainname != "" {
+			if err := unix.Setdomainname([]byte(s.Domainname)); err != nil {
+				return fmt.Errorf("domainname %q: %w", s.Domainname, err)
+			}
+		}
+	}
+	if s.Linux != nil {
+		if err := writeSysctls(s.Linux.Sysctl); err != nil {
+			return err
+		}
+	}
+	if adj := s.Process.OOMScoreAdj; adj != nil {
+		v := fmt.Sprint(*adj)
+		if err := os.WriteFile("/proc/self/oom_score_adj", []byte(v), 0); err != nil {
+			return fmt.Errorf("process.oomScoreAdj %s: %w", v, err)
+		}
+	}
+	if !i.cfg.NoNewKeyring {
+		// A fresh session keyring, so the container never shares the host's keys.
+		if _, err := unix.KeyctlJoinSessionKeyring("_ses." + i.cfg.State.ID); err != nil && err != unix.ENOSYS {
+			return fmt.Errorf("new session keyring (use --no-new-keyring to skip): %w", err)
+		}
+	}
+	return nil
+}
+
+func writeSysctls(sysctls map[string]string) error {
+	for key, value := range sysctls {
+		rel := strings.ReplaceAll(key, ".", "/")
+		if strings.ContainsAny(key, "/\x00") || path.Clean(rel) != rel || strings.HasPrefix(rel, "/") {
+			return fmt.Errorf("linux.sysctl %q: invalid name", key)
+		}
+		file := path.Join("/proc/sys", rel)
+		if err := os.WriteFile(file, []byte(value), 0); err != nil {
+			return fmt.Errorf("linux.sysctl %q=%q: %w", key, value, err)
+		}
+	}
+	return nil
+}
+
+// setupRootfs builds the container's filesystem and runs the hooks that belong between the
+// mounts and pivot_root: prestart/createRuntime on the host, createContainer here.
+func (i *initProcess) setupRootfs() error {
+	rc := &rootfs.Config{Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot, InUserNS: i.cfg.InUserNS}
+	if i.cfg.NewMountNS {
+		if err := rootfs.Prepare(rc); err != nil {
+			return err
+		}
+	}
+	if h := i.spec.Hooks; h != nil {
+		if len(h.Prestart) > 0 || len(h.CreateRuntime) > 0 { //nolint:staticcheck // prestart is deprecated but still honoured
+			if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeHooks}); err != nil {
+				return err
+			}
+			if _, err := protocol.Expect(i.sync, protocol.TypeHooksDone); err != nil {
+				return err
+			}
+		}
+		if err := hooks.Run("createContainer", h.CreateContainer, i.cfg.State); err != nil {
+			return err
+		}
+	}
+	if !i.cfg.NewMountNS {
+		return nil
+	}
+	if err := rootfs.Enter(rc); err != nil {
+		return err
+	}
+	return rootfs.Finish(rc)
+}
+
+// setupConsole makes the pty when process.terminal asks for one and hands its master to whoever
+// listens on --console-socket.
+func (i *initProcess) setupConsole(sock *os.File) error {
+	p := i.spec.Process
+	if !p.Terminal {
+		return nil
+	}
+	if sock == nil {
+		return fmt.Errorf("process.terminal: no console socket to send the terminal to")
+	}
+	defer sock.Close()
+	master, slave, slavePath, err := console.NewPty()
+	if err != nil {
+		return fmt.Errorf("process.terminal: %w", err)
+	}
+	defer master.Close()
+	if p.ConsoleSize != nil {
+		if err := console.SetSize(master, uint16(p.ConsoleSize.Height), uint16(p.ConsoleSize.Width)); err != nil {
+			return fmt.Errorf("process.consoleSize: %w", err)
+		}
+	}
+	if i.cfg.NewMountNS {
+		if err := rootfs.BindConsole(slavePath); err != nil {
+			return fmt.Errorf("process.terminal: /dev/console: %w", err)
+		}
+	}
+	if err := console.SendFd(sock, master); err != nil {
+		return fmt.Errorf("process.terminal: send to console socket: %w", err)
+	}
+	i.slave = slave
+	return nil
+}
+
+// prepareProcess does everything that keeps init's privileges: rlimits, cwd, and finding the
+// program, so that a missing program fails create, not start.
+func (i *initProcess) prepareProcess() (*process.Program, error) {
+	p := i.spec.Process
+	if err := process.SetRlimits(p); err != nil {
+		return nil, err
+	}
+	if err := process.EnterCwd(p); err != nil {
+		return nil, err
+	}
+	return process.Resolve(p)
+}
+
+// execProgram is the part after start: startContainer hooks, the switch to the container's
+// user, closing every fd the program must not see, and execve.
+func (i *initProcess) execProgram(prog *process.Program) error {
+	if h := i.spec.Hooks; h != nil {
+		if err := hooks.Run("startContainer", h.StartContainer, i.cfg.State); err != nil {
+			return err
+		}
+	}
+	if i.slave != nil {
+		if err := console.SetControllingTerminal(i.slave); err != nil {
+			return fmt.Errorf("process.terminal: %w", err)
+		}
+	}
+	if err := process.SetCredentials(i.spec.Process); err != nil {
+		return err
+	}
+	if err := sys.CloseExecFrom(3 + i.cfg.PreserveFds); err != nil {
+		return err
+	}
+	return prog.Exec()
+}

@@ -1,0 +1,163 @@
+// Package namespaces turns the spec's namespaces into how the host starts init: the clone
+// flags and id maps for exec.Cmd, and, when C has to help, the namespace fds and environment
+// for package nsenter.
+//
+// Two paths:
+//
+//   - fast: every namespace is new and there is no new time namespace. All of them go into
+//     SysProcAttr.Cloneflags (user included, Go writes the id maps); init is PID 1 at once and
+//     no C runs.
+//   - slow (NeedsNsenter): some namespace is joined by path, or a new time namespace is asked
+//     for. Only a new user namespace goes into Cloneflags; nsenter joins the rest by fd, then
+//     unshares the new ones (so they belong to the joined user namespace, if any), writes the
+//     time offsets, and forks when a pid namespace is involved (Forks): the host then reads a
+//     pid frame first and reaps the intermediate process.
+//
+// The environment given to init on the slow path is documented in package nsenter; the names
+// are the Env* constants here.
+package namespaces
+
+import (
+	"fmt"
+	"path/filepath"
+	"syscall"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// The environment variables read by the nsenter constructor (see package nsenter).
+const (
+	EnvNsenter     = "_BERTH_NSENTER"
+	EnvSyncFd      = "_BERTH_SYNC_FD"
+	EnvNsFds       = "_BERTH_NS_FDS"
+	EnvUnshare     = "_BERTH_UNSHARE"
+	EnvTimeOffsets = "_BERTH_TIMENS_OFFSETS"
+	EnvFork        = "_BERTH_FORK"
+)
+
+// Plan is how the container's namespaces are made, decided once from the spec.
+type Plan struct {
+	entries []entry
+	uidMaps []syscall.SysProcIDMap
+	gidMaps []syscall.SysProcIDMap
+	offsets string // the text for /proc/self/timens_offsets; "" when none
+}
+
+// entry is one namespace the container gets.
+type entry struct {
+	kind  kind
+	path  string // "" for a new namespace
+	index int    // position in linux.namespaces, for error messages
+}
+
+func (e entry) field() string { return fmt.Sprintf("linux.namespaces[%d].path", e.index) }
+
+// PlanFor reads linux.namespaces, linux.uidMappings/gidMappings and linux.timeOffsets. Errors
+// name the field, e.g. `linux.namespaces[2].type "foo": unknown namespace type`.
+func PlanFor(s *specs.Spec) (*Plan, error) {
+	p := &Plan{}
+	if s == nil || s.Linux == nil {
+		return p, nil
+	}
+	if err := p.addNamespaces(s.Linux.Namespaces); err != nil {
+		return nil, err
+	}
+	if err := p.addMappings(s.Linux.UIDMappings, s.Linux.GIDMappings); err != nil {
+		return nil, err
+	}
+	if err := p.addTimeOffsets(s.Linux.TimeOffsets); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func (p *Plan) addNamespaces(nss []specs.LinuxNamespace) error {
+	for i, ns := range nss {
+		k, ok := kindOfType(ns.Type)
+		if !ok {
+			return fmt.Errorf("linux.namespaces[%d].type %q: unknown namespace type", i, ns.Type)
+		}
+		if prev := p.find(ns.Type); prev != nil {
+			return fmt.Errorf("linux.namespaces[%d].type %q: already in linux.namespaces[%d]", i, ns.Type, prev.index)
+		}
+		if ns.Path != "" && !filepath.IsAbs(ns.Path) {
+			return fmt.Errorf("linux.namespaces[%d].path %q: must be an absolute path", i, ns.Path)
+		}
+		p.entries = append(p.entries, entry{kind: k, path: ns.Path, index: i})
+	}
+	return nil
+}
+
+func (p *Plan) find(t specs.LinuxNamespaceType) *entry {
+	for i := range p.entries {
+		if p.entries[i].kind.typ == t {
+			return &p.entries[i]
+		}
+	}
+	return nil
+}
+
+// Has reports whether the container gets its own (new or joined) namespace of type t.
+func (p *Plan) Has(t specs.LinuxNamespaceType) bool { return p.find(t) != nil }
+
+// New reports whether the container gets a new namespace of type t.
+func (p *Plan) New(t specs.LinuxNamespaceType) bool {
+	e := p.find(t)
+	return e != nil && e.path == ""
+}
+
+// Joined reports whether the container joins an existing namespace of type t by path.
+func (p *Plan) Joined(t specs.LinuxNamespaceType) bool {
+	e := p.find(t)
+	return e != nil && e.path != ""
+}
+
+// NeedsNsenter reports whether the slow path is used: something is joined, or a new time
+// namespace is asked for (it cannot be made by clone, and its offsets must be set before any
+// process enters it).
+func (p *Plan) NeedsNsenter() bool {
+	for _, e := range p.entries {
+		if e.path != "" {
+			return true
+		}
+	}
+	return p.New(specs.TimeNamespace)
+}
+
+// Forks reports whether nsenter forks: on the slow path whenever the container has a pid
+// namespace, because setns and unshare of a pid namespace take in only children. The host must
+// then read a pid frame first and reap the intermediate process.
+func (p *Plan) Forks() bool {
+	return p.NeedsNsenter() && p.Has(specs.PIDNamespace)
+}
+
+// SysProcAttr returns the clone flags and id maps for exec.Cmd. The fast path puts every new
+// namespace here; the slow path only a new user namespace, the rest is nsenter's.
+func (p *Plan) SysProcAttr() *syscall.SysProcAttr {
+	attr := &syscall.SysProcAttr{}
+	if p.NeedsNsenter() {
+		if p.New(specs.UserNamespace) {
+			attr.Cloneflags = syscall.CLONE_NEWUSER
+		}
+	} else {
+		attr.Cloneflags = p.newFlags(true)
+	}
+	if p.New(specs.UserNamespace) {
+		attr.UidMappings = append([]syscall.SysProcIDMap(nil), p.uidMaps...)
+		attr.GidMappings = append([]syscall.SysProcIDMap(nil), p.gidMaps...)
+		// The host is privileged: let the container use setgroups (Go writes "deny" otherwise).
+		attr.GidMappingsEnableSetgroups = true
+	}
+	return attr
+}
+
+// newFlags ORs the clone flags of the new namespaces, with or without the user one.
+func (p *Plan) newFlags(withUser bool) uintptr {
+	var flags uintptr
+	for _, e := range p.entries {
+		if e.path == "" && (withUser || e.kind.typ != specs.UserNamespace) {
+			flags |= e.kind.flag
+		}
+	}
+	return flags
+}

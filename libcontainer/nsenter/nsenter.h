@@ -1,0 +1,65 @@
+/*
+ * nsenter.h: what the three C files of the nsenter constructor share. See doc.go.
+ * Everything runs in a single-threaded process before the Go runtime, so static buffers are
+ * fine and nothing calls malloc.
+ */
+#ifndef BERTH_NSENTER_H
+#define BERTH_NSENTER_H
+
+#include <stddef.h>
+#include <sched.h>
+
+#ifndef CLONE_NEWCGROUP
+#define CLONE_NEWCGROUP 0x02000000
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+#define ENV_ENABLE "_BERTH_NSENTER"
+#define ENV_NS_FDS "_BERTH_NS_FDS"
+#define ENV_UNSHARE "_BERTH_UNSHARE"
+#define ENV_OFFSETS "_BERTH_TIMENS_OFFSETS"
+#define ENV_FORK "_BERTH_FORK"
+#define ENV_SYNC_FD "_BERTH_SYNC_FD"
+
+enum {
+	NS_COUNT = 8,
+	NS_FDS_MAX = 256,   /* longest _BERTH_NS_FDS: 8 entries of "cgroup:2147483647" fit */
+	OFFSETS_MAX = 1024, /* longest _BERTH_TIMENS_OFFSETS: two clocks need ~70 bytes */
+	MSG_MAX = 512,      /* longest error sentence before JSON escaping */
+	FRAME_MAX = 64 + 6 * MSG_MAX,
+};
+
+/* What unshare may be asked for: the namespace flags, except user (see parse_unshare). */
+#define UNSHARE_ALLOWED \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | \
+	 CLONE_NEWNET | CLONE_NEWTIME)
+
+struct ns_kind {
+	const char *name; /* as in /proc/PID/ns and in _BERTH_NS_FDS */
+	int flag;
+};
+
+/* ns_kinds (parse.c) in join order; these are indexes into it. */
+enum { NS_USER = 0, NS_PID = 5 };
+extern const struct ns_kind ns_kinds[NS_COUNT];
+
+struct config {
+	int ns_fd[NS_COUNT]; /* indexed like ns_kinds; -1 when that namespace is not joined */
+	unsigned long unshare_flags;
+	const char *offsets; /* NULL when no time offsets are given */
+	int fork;
+};
+
+/* report.c: the sync fd (-1 until parsed), frames, and failing with an error frame. */
+extern int ns_sync_fd;
+int ns_send_frame(const char *json, size_t len);
+void ns_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+const char *ns_errstr(int err);
+
+/* parse.c: read and check the environment into c, then hide it from Go. */
+void ns_parse_config(struct config *c);
+void ns_scrub_env(void);
+
+#endif

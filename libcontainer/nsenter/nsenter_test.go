@@ -1,0 +1,288 @@
+//go:build linux && cgo
+
+package nsenter
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+func TestJoinNet(t *testing.T) {
+	requireRoot(t)
+	netns := newNetNS(t)
+	o := run{
+		env:   []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=net:4", "BERTH_TEST_CHECK_FDS=3 4"},
+		files: []*os.File{netns},
+	}.do(t)
+	r := o.mustSucceed(t)
+	if len(o.frames) != 0 {
+		t.Errorf("frames without fork: %v", o.frames)
+	}
+	if want := nsLink(t, netns); r.NS["net"] != want {
+		t.Errorf("net ns = %s, want %s", r.NS["net"], want)
+	}
+	if strings.HasPrefix(r.FdLinks["4"], "net:") || !strings.HasPrefix(r.FdLinks["3"], "socket:") {
+		t.Errorf("fds = %v, want 3 the sync socket and 4 no longer the net ns", r.FdLinks)
+	}
+	if want := map[string]string{"_BERTH_SYNC_FD": "3"}; !mapsEqual(r.Env, want) {
+		t.Errorf("Go sees env %v, want %v", r.Env, want)
+	}
+	if r.Dumpable != 1 {
+		t.Errorf("dumpable = %d, want 1 (only a net ns joined)", r.Dumpable)
+	}
+}
+
+func TestDisabledConstructorDoesNothing(t *testing.T) {
+	for _, on := range []string{"", "0", "yes"} {
+		t.Run("_BERTH_NSENTER="+on, func(t *testing.T) {
+			env := []string{"_BERTH_NS_FDS=garbage", "_BERTH_FORK=1"}
+			if on != "" {
+				env = append(env, "_BERTH_NSENTER="+on)
+			}
+			o := run{env: env}.do(t)
+			r := o.mustSucceed(t)
+			if len(o.frames) != 0 || r.Env["_BERTH_NS_FDS"] != "garbage" {
+				t.Errorf("constructor acted: frames %v, env %v", o.frames, r.Env)
+			}
+		})
+	}
+}
+
+func TestForkReportsPid(t *testing.T) {
+	requireRoot(t)
+	netns := newNetNS(t)
+	o := run{
+		env:   []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=net:4", "_BERTH_FORK=1"},
+		files: []*os.File{netns},
+	}.do(t)
+	r := o.mustSucceed(t)
+	if len(o.frames) != 1 || o.frames[0]["type"] != "pid" {
+		t.Fatalf("frames = %v, want one pid frame", o.frames)
+	}
+	if pid := int(o.frames[0]["pid"].(float64)); pid != r.Pid {
+		t.Errorf("pid frame says %d, init is %d", pid, r.Pid)
+	}
+	if r.Ppid != os.Getpid() {
+		t.Errorf("init's parent = %d, want the host %d (CLONE_PARENT)", r.Ppid, os.Getpid())
+	}
+	if r.NS["net"] != nsLink(t, netns) {
+		t.Errorf("forked init not in the joined net ns")
+	}
+}
+
+func TestJoinPidNamespace(t *testing.T) {
+	requireRoot(t)
+	h := newHolder(t, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID})
+	pidns := h.open(t, "pid")
+	o := run{
+		env:   []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=pid:4", "_BERTH_FORK=1"},
+		files: []*os.File{pidns},
+	}.do(t)
+	r := o.mustSucceed(t)
+	if r.NS["pid"] != nsLink(t, pidns) {
+		t.Errorf("pid ns = %s, want %s", r.NS["pid"], nsLink(t, pidns))
+	}
+	hostPid := int(o.frames[0]["pid"].(float64))
+	if r.Pid <= 1 || r.Pid == hostPid {
+		t.Errorf("pid inside = %d, host pid = %d: want a small pid of the joined ns", r.Pid, hostPid)
+	}
+	if r.Dumpable != 0 {
+		t.Errorf("dumpable = %d, want 0 inside a joined pid ns", r.Dumpable)
+	}
+}
+
+// TestJoinUserAndOwned joins a user namespace and namespaces it owns, as root.
+func TestJoinUserAndOwned(t *testing.T) {
+	requireRoot(t)
+	h := newHolder(t, &syscall.SysProcAttr{
+		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
+	})
+	files := []*os.File{h.open(t, "net"), h.open(t, "user"), h.open(t, "uts"), h.open(t, "ipc")}
+	o := run{
+		env:   []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=net:4,user:5,uts:6,ipc:7"},
+		files: files,
+	}.do(t)
+	r := o.mustSucceed(t)
+	for i, ns := range []string{"net", "user", "uts", "ipc"} {
+		if r.NS[ns] != nsLink(t, files[i]) {
+			t.Errorf("%s ns = %s, want %s", ns, r.NS[ns], nsLink(t, files[i]))
+		}
+	}
+	if r.Dumpable != 0 {
+		t.Errorf("dumpable = %d, want 0 inside a joined user ns", r.Dumpable)
+	}
+}
+
+// TestJoinDeferredUntilUser runs the constructor unprivileged (uid 1000): the net ns owned by
+// the user ns can only be joined after the user ns, and a host-owned one not at all.
+func TestJoinDeferredUntilUser(t *testing.T) {
+	requireRoot(t)
+	const uid = 1000
+	bin := copyTestBinary(t)
+	h := newUnprivilegedHolder(t, uid)
+	cred := &syscall.Credential{Uid: uid, Gid: uid}
+	t.Run("owned net after user", func(t *testing.T) {
+		netns, userns := h.open(t, "net"), h.open(t, "user")
+		r := run{
+			env:   []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=net:4,user:5"},
+			files: []*os.File{netns, userns}, cred: cred, path: bin,
+		}.do(t).mustSucceed(t)
+		if r.NS["net"] != nsLink(t, netns) || r.NS["user"] != nsLink(t, userns) {
+			t.Errorf("ns = %v, want net %s user %s", r.NS, nsLink(t, netns), nsLink(t, userns))
+		}
+	})
+	t.Run("host net without privilege", func(t *testing.T) {
+		msg := run{
+			env:   []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=net:4"},
+			files: []*os.File{newNetNS(t)}, cred: cred, path: bin,
+		}.do(t).errorFrame(t)
+		if want := "nsenter: setns net (fd 4): operation not permitted"; msg != want {
+			t.Errorf("error = %q, want %q", msg, want)
+		}
+	})
+}
+
+// copyTestBinary copies the test binary where an unprivileged user can execute it.
+func copyTestBinary(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "nsenter-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.Open(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	path := filepath.Join(dir, "nsenter.test")
+	dst, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestTimeOffsets(t *testing.T) {
+	requireRoot(t)
+	const shift = 86400
+	host, err := os.Readlink("/proc/self/ns/time")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before unix.Timespec
+	unix.ClockGettime(unix.CLOCK_MONOTONIC, &before)
+	o := run{env: []string{
+		"_BERTH_NSENTER=1", "_BERTH_UNSHARE=80", "_BERTH_FORK=1",
+		"_BERTH_TIMENS_OFFSETS=monotonic 86400 0\nboottime 1 0\n",
+	}}.do(t)
+	r := o.mustSucceed(t)
+	if r.NS["time"] == host {
+		t.Errorf("forked init still in the host time ns %s", host)
+	}
+	if d := r.Monotonic - before.Sec; d < shift || d > shift+60 {
+		t.Errorf("CLOCK_MONOTONIC in init - host = %ds, want about %ds", d, shift)
+	}
+}
+
+func TestBadInputGivesErrorFrame(t *testing.T) {
+	requireRoot(t)
+	netns := newNetNS(t)
+	regular, err := os.Open(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer regular.Close()
+	files := []*os.File{netns, regular} // fds 4 and 5
+	tests := []struct {
+		name string
+		env  []string
+		want string // the whole error sentence, or a prefix ending in "..."
+	}{
+		{"no colon", []string{"_BERTH_NS_FDS=net"}, `nsenter: _BERTH_NS_FDS entry 0 "net": want type:fd`},
+		{"empty fd", []string{"_BERTH_NS_FDS=net:"}, `nsenter: _BERTH_NS_FDS entry 0 "net:": want a file descriptor number of 3 or more`},
+		{"letters", []string{"_BERTH_NS_FDS=net:4a"}, `nsenter: _BERTH_NS_FDS entry 0 "net:4a": want a file...`},
+		{"sign", []string{"_BERTH_NS_FDS=net:+4"}, `nsenter: _BERTH_NS_FDS entry 0 "net:+4": want a file...`},
+		{"negative", []string{"_BERTH_NS_FDS=net:-4"}, `nsenter: _BERTH_NS_FDS entry 0 "net:-4": want a file...`},
+		{"space", []string{"_BERTH_NS_FDS=net: 4"}, `nsenter: _BERTH_NS_FDS entry 0 "net: 4": want a file...`},
+		{"overflow", []string{"_BERTH_NS_FDS=net:2147483648"}, `nsenter: _BERTH_NS_FDS entry 0 "net:2147483648": want a file...`},
+		{"huge", []string{"_BERTH_NS_FDS=net:99999999999999999999"}, `nsenter: _BERTH_NS_FDS entry 0 "net:99999999999999999999": want a file...`},
+		{"stdio fd", []string{"_BERTH_NS_FDS=net:1"}, `nsenter: _BERTH_NS_FDS entry 0 "net:1": want a file...`},
+		{"sync fd", []string{"_BERTH_NS_FDS=net:3"}, `nsenter: _BERTH_NS_FDS entry 0: fd 3 is the sync fd`},
+		{"unknown type", []string{"_BERTH_NS_FDS=network:4"}, `nsenter: _BERTH_NS_FDS entry 0 "network:4": unknown namespace type`},
+		{"type twice", []string{"_BERTH_NS_FDS=net:4,net:5"}, `nsenter: _BERTH_NS_FDS entry 1: namespace net given twice`},
+		{"fd twice", []string{"_BERTH_NS_FDS=net:4,uts:4"}, `nsenter: _BERTH_NS_FDS entry 1: fd 4 given twice`},
+		{"trailing comma", []string{"_BERTH_NS_FDS=net:4,"}, `nsenter: _BERTH_NS_FDS entry 1 "": want type:fd`},
+		{"lone comma", []string{"_BERTH_NS_FDS=,"}, `nsenter: _BERTH_NS_FDS entry 0 "": want type:fd`},
+		{"too long", []string{"_BERTH_NS_FDS=" + strings.Repeat("net:4,", 50)}, `nsenter: _BERTH_NS_FDS: longer than 256 bytes`},
+		{"json escaping", []string{"_BERTH_NS_FDS=\"\\\x01\xff:4"}, "nsenter: _BERTH_NS_FDS entry 0 \"\"\\\x01\u00ff:4\": unknown namespace type"},
+		{"unshare prefix", []string{"_BERTH_UNSHARE=0x80"}, `nsenter: _BERTH_UNSHARE: want 1 to 8 hex digits`},
+		{"unshare empty", []string{"_BERTH_UNSHARE="}, `nsenter: _BERTH_UNSHARE: want 1 to 8 hex digits`},
+		{"unshare too big", []string{"_BERTH_UNSHARE=100000000"}, `nsenter: _BERTH_UNSHARE: want 1 to 8 hex digits`},
+		{"unshare not ns", []string{"_BERTH_UNSHARE=100"}, `nsenter: _BERTH_UNSHARE 100: not only namespace flags`},
+		{"unshare user", []string{"_BERTH_UNSHARE=10000000"}, `nsenter: _BERTH_UNSHARE 10000000: a new user namespace cannot be made here`},
+		{"joined and new", []string{"_BERTH_NS_FDS=net:4", "_BERTH_UNSHARE=40000000"}, `nsenter: _BERTH_UNSHARE 40000000: namespace net is both joined and new`},
+		{"pid without fork", []string{"_BERTH_UNSHARE=20000000"}, `nsenter: a pid namespace needs _BERTH_FORK=1: it takes in only children`},
+		{"fork garbage", []string{"_BERTH_FORK=yes"}, `nsenter: _BERTH_FORK: want 1 or 0`},
+		{"offsets without timens", []string{"_BERTH_TIMENS_OFFSETS=monotonic 1 0"}, `nsenter: _BERTH_TIMENS_OFFSETS: set without a new time namespace in _BERTH_UNSHARE`},
+		{"offsets alphabet", []string{"_BERTH_UNSHARE=80", `_BERTH_TIMENS_OFFSETS=monotonic 1 0"`}, `nsenter: _BERTH_TIMENS_OFFSETS: want lines of "clock secs nanosecs"`},
+		{"offsets rejected by kernel", []string{"_BERTH_UNSHARE=80", "_BERTH_TIMENS_OFFSETS=realtime 1 0"}, `nsenter: write /proc/self/timens_offsets: invalid argument`},
+		{"closed fd", []string{"_BERTH_NS_FDS=net:99"}, `nsenter: setns net (fd 99): bad file descriptor`},
+		{"not a namespace", []string{"_BERTH_NS_FDS=net:5"}, `nsenter: setns net (fd 5): invalid argument`},
+		{"wrong type", []string{"_BERTH_NS_FDS=uts:4"}, `nsenter: setns uts (fd 4): invalid argument`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := run{env: append([]string{"_BERTH_NSENTER=1"}, tt.env...), files: files}.do(t)
+			msg := o.errorFrame(t)
+			if prefix, ok := strings.CutSuffix(tt.want, "..."); ok {
+				if !strings.HasPrefix(msg, prefix) {
+					t.Errorf("error = %q, want it to start with %q", msg, prefix)
+				}
+			} else if msg != tt.want {
+				t.Errorf("error = %q, want %q", msg, tt.want)
+			}
+		})
+	}
+}
+
+func TestBadSyncFdGoesToStderr(t *testing.T) {
+	for _, v := range []string{"", "x", "-1", "2"} {
+		t.Run(v, func(t *testing.T) {
+			o := run{env: []string{"_BERTH_NSENTER=1", "_BERTH_SYNC_FD=" + v}}.do(t)
+			want := "nsenter: _BERTH_SYNC_FD: want a file descriptor number of 3 or more"
+			if o.exitCode != 1 || len(o.frames) != 0 || !strings.Contains(o.stderr, want) {
+				t.Errorf("exit %d, frames %v, stderr %q; want exit 1 and %q on stderr", o.exitCode, o.frames, o.stderr, want)
+			}
+		})
+	}
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if w, ok := b[k]; !ok || w != v {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/berth-runtime/berth/libcontainer/container"
+	"github.com/berth-runtime/berth/libcontainer/state"
+)
+
+var listCommand = &cli.Command{
+	Name:    "list",
+	Aliases: []string{"ps-containers"},
+	Usage:   "lists containers started by berth with the given root",
+	Flags: []cli.Flag{
+		&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "table", Usage: "select one of: table or json"},
+		&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "display only container IDs"},
+	},
+	Action: func(ctx *cli.Context) error {
+		if err := checkArgs(ctx, 0); err != nil {
+			return err
+		}
+		states, err := container.List(ctx.String("root"))
+		if err != nil {
+			return fmt.Errorf("list: %w", err)
+		}
+		if ctx.Bool("quiet") {
+			for _, s := range states {
+				fmt.Println(s.ID)
+			}
+			return nil
+		}
+		switch ctx.String("format") {
+		case "table":
+			printTable(states)
+		case "json":
+			if states == nil {
+				states = []*state.OCIState{}
+			}
+			return json.NewEncoder(os.Stdout).Encode(states)
+		default:
+			return fmt.Errorf("list: --format %q: must be table or json", ctx.String("format"))
+		}
+		return nil
+	},
+}
+
+func printTable(states []*state.OCIState) {
+	w := tabwriter.NewWriter(os.Stdout, 12, 1, 3, ' ', 0)
+	fmt.Fprint(w, "ID\tPID\tSTATUS\tBUNDLE\tCREATED\tOWNER\n")
+	for _, s := range states {
+		owner := s.Owner
+		if owner == "" {
+			owner = "root"
+		}
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.Pid, s.Status, s.Bundle, s.Created.Format(time.RFC3339Nano), owner)
+	}
+	w.Flush()
+}

@@ -1,0 +1,149 @@
+// Command berth is an OCI container runtime with runc's command line.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"runtime"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/urfave/cli/v2"
+
+	"github.com/berth-runtime/berth/libcontainer/initproc"
+	_ "github.com/berth-runtime/berth/libcontainer/nsenter" // C constructor: joins namespaces before Go starts
+)
+
+// Set by the Makefile.
+var (
+	version   = "dev"
+	gitCommit = ""
+)
+
+func init() {
+	if isInit() {
+		initproc.LockMainThread()
+	}
+}
+
+func isInit() bool { return len(os.Args) > 1 && os.Args[1] == "init" }
+
+func main() {
+	if isInit() {
+		initproc.Main()
+		return
+	}
+	app := newApp()
+	if err := app.Run(os.Args); err != nil {
+		fail(err)
+	}
+}
+
+func newApp() *cli.App {
+	cli.VersionPrinter = printVersion
+	return &cli.App{
+		Name:                 "berth",
+		Usage:                "Open Container Initiative runtime",
+		Version:              version,
+		EnableBashCompletion: false,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "root", Value: "/run/berth", Usage: "root directory for storage of container state"},
+			&cli.StringFlag{Name: "log", Usage: "set the log file to write berth logs to (default is stderr)"},
+			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "set the log format ('text' or 'json')"},
+			&cli.BoolFlag{Name: "debug", Usage: "enable debug logging"},
+			&cli.BoolFlag{Name: "systemd-cgroup", Usage: "enable systemd cgroup support"},
+			&cli.StringFlag{Name: "criu", Value: "criu", Usage: "path to the criu binary used for checkpoint and restore"},
+			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "ignore cgroup permission errors ('true', 'false', or 'auto')"},
+		},
+		Before: setupLogging,
+		Commands: []*cli.Command{
+			createCommand, startCommand, runCommand, killCommand, deleteCommand,
+			stateCommand, listCommand, specCommand,
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+}
+
+func printVersion(c *cli.Context) {
+	fmt.Printf("berth version %s\n", version)
+	if gitCommit != "" {
+		fmt.Printf("commit: %s\n", gitCommit)
+	}
+	fmt.Printf("spec: %s\n", specs.Version)
+	fmt.Printf("go: %s\n", runtime.Version())
+}
+
+func setupLogging(c *cli.Context) error {
+	var w io.Writer = os.Stderr
+	if path := c.String("log"); path != "" {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("--log: %w", err)
+		}
+		w = f
+	}
+	level := slog.LevelWarn
+	if c.Bool("debug") {
+		level = slog.LevelDebug
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.String("log-format") {
+	case "text":
+		slog.SetDefault(slog.New(slog.NewTextHandler(w, opts)))
+	case "json":
+		slog.SetDefault(slog.New(slog.NewJSONHandler(w, opts)))
+	default:
+		return fmt.Errorf("--log-format %q: must be text or json", c.String("log-format"))
+	}
+	logToFile = c.String("log") != ""
+	return nil
+}
+
+var logToFile bool
+
+// exitError carries a process exit status through urfave/cli without printing anything.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// fail prints the error as one line, logs it, and exits.
+func fail(err error) {
+	var ee *exitError
+	if errors.As(err, &ee) {
+		os.Exit(ee.code)
+	}
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	fmt.Fprintln(os.Stderr, "berth: "+msg)
+	if logToFile {
+		slog.Error(msg)
+	}
+	os.Exit(1)
+}
+
+// opError names the operation and the container in front of an error.
+func opError(op, id string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s %s: %w", op, id, err)
+}
+
+// containerID returns the command's first argument, the container ID.
+func containerID(c *cli.Context) (string, error) {
+	id := c.Args().First()
+	if id == "" {
+		return "", fmt.Errorf("%s: container id is required (usage: berth %s %s)", c.Command.Name, c.Command.Name, c.Command.ArgsUsage)
+	}
+	return id, nil
+}
+
+// checkArgs refuses extra arguments, like runc.
+func checkArgs(c *cli.Context, n int) error {
+	if c.NArg() != n {
+		return fmt.Errorf("%s: %d argument(s) expected, got %d (usage: berth %s %s)", c.Command.Name, n, c.NArg(), c.Command.Name, c.Command.ArgsUsage)
+	}
+	return nil
+}
