@@ -147,6 +147,11 @@ func (p *Plan) SysProcAttr() *syscall.SysProcAttr {
 		attr.GidMappings = append([]syscall.SysProcIDMap(nil), p.gidMaps...)
 		// The host is privileged: let the container use setgroups (Go writes "deny" otherwise).
 		attr.GidMappingsEnableSetgroups = true
+		// init starts as the host's root, which the new namespace does not map: become the
+		// namespace's root, so that init holds its capabilities there.
+		if mapsZero(p.uidMaps) && mapsZero(p.gidMaps) {
+			attr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
+		}
 	}
 	return attr
 }
@@ -160,4 +165,13 @@ func (p *Plan) newFlags(withUser bool) uintptr {
 		}
 	}
 	return flags
+}
+
+func mapsZero(maps []syscall.SysProcIDMap) bool {
+	for _, m := range maps {
+		if m.ContainerID == 0 && m.Size > 0 {
+			return true
+		}
+	}
+	return false
 }

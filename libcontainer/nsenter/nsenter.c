@@ -166,13 +166,17 @@ static void nsenter_main(void)
 	ns_parse_config(&c);
 	ns_scrub_env();
 
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		ns_die("nsenter: prctl PR_SET_DUMPABLE 0: %s", ns_errstr(errno));
+	/*
+	 * Open the offsets file while still dumpable: a non-dumpable process's /proc/self files
+	 * belong to the host's root, which a process in a new user namespace cannot open.
+	 */
 	if (c.offsets != NULL) {
 		offsets_fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
 		if (offsets_fd < 0)
 			ns_die("nsenter: open /proc/self/timens_offsets: %s", ns_errstr(errno));
 	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		ns_die("nsenter: prctl PR_SET_DUMPABLE 0: %s", ns_errstr(errno));
 	join_all(&c);
 	close_ns_fds(&c);
 	if (c.unshare_flags != 0 && unshare((int)c.unshare_flags) < 0)
