@@ -45,16 +45,21 @@ func (c *Container) Start() error {
 	default:
 		return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
 	}
-	c.runPoststartHooks()
-	return nil
+	return c.runPoststartHooks()
 }
 
-func (c *Container) runPoststartHooks() {
+// runPoststartHooks runs the poststart hooks; one failing stops the container, as runtime-spec
+// 1.3 (runtime.md, step 9) requires.
+func (c *Container) runPoststartHooks() error {
 	h := c.state.Config.Hooks
 	if h == nil || len(h.Poststart) == 0 {
-		return
+		return nil
 	}
-	hooks.RunAll("poststart", h.Poststart, c.state.Spec(state.Running), func(err error) {
-		slog.Warn("poststart hook failed", "id", c.state.ID, "error", err)
-	})
+	if err := hooks.Run(hooks.Poststart, h.Poststart, c.state.Spec(state.Running)); err != nil {
+		if kerr := c.killAndWait(); kerr != nil {
+			slog.Warn("stop container after failed poststart hook", "id", c.state.ID, "error", kerr)
+		}
+		return err
+	}
+	return nil
 }

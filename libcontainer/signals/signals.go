@@ -1,0 +1,88 @@
+// Package signals turns signal names into numbers for `berth kill` and relays the signals
+// berth receives to a container's process.
+package signals
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+)
+
+// maxSignal is SIGRTMAX on Linux.
+const maxSignal = 64
+
+// Parse accepts what runc 1.1 accepts (observed with /usr/sbin/runc kill): a decimal number, or
+// a name in any case with or without the "SIG" prefix ("KILL", "sigkill", "Term"). Realtime
+// signals are accepted by number only. Aliases such as SIGIOT or SIGCLD are not names here.
+func Parse(s string) (unix.Signal, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 0 || n > maxSignal {
+			return 0, fmt.Errorf("unknown signal %q", s)
+		}
+		return unix.Signal(n), nil
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if sig := unix.SignalNum(name); sig != 0 {
+		return sig, nil
+	}
+	return 0, fmt.Errorf("unknown signal %q", s)
+}
+
+// notForwarded are the signals Forward leaves alone: SIGCHLD is about berth's own children,
+// SIGURG is how the Go runtime preempts goroutines, SIGPIPE concerns berth's own writes, and
+// SIGKILL/SIGSTOP cannot be caught. Signals 32 and 33 are reserved by the C library for its
+// threads.
+var notForwarded = map[unix.Signal]bool{
+	unix.SIGCHLD: true, unix.SIGURG: true, unix.SIGPIPE: true,
+	unix.SIGKILL: true, unix.SIGSTOP: true, 32: true, 33: true,
+}
+
+// forwardedSignals lists the signals Forward catches.
+func forwardedSignals(withWinch bool) []os.Signal {
+	var sigs []os.Signal
+	for s := unix.Signal(1); s <= maxSignal; s++ {
+		if notForwarded[s] || (s == unix.SIGWINCH && !withWinch) {
+			continue
+		}
+		sigs = append(sigs, s)
+	}
+	return sigs
+}
+
+// Forward catches every catchable signal this process receives (see notForwarded; SIGWINCH only
+// when withWinch) and passes it to send, until stop is called. Errors from send are ignored:
+// the target may already be gone, and the caller learns that from its own wait. After stop,
+// the signals get their default behaviour back.
+func Forward(send func(unix.Signal) error, withWinch bool) (stop func()) {
+	ch := make(chan os.Signal, 64)
+	signal.Notify(ch, forwardedSignals(withWinch)...)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case s := <-ch:
+				_ = send(s.(unix.Signal))
+			case <-done:
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(done)
+			<-finished
+		})
+	}
+}
