@@ -163,7 +163,8 @@ func initFailed(err error) error {
 func (c *Container) runCreateRuntimeHooks() error {
 	h := c.state.Config.Hooks
 	st := c.state.Spec(state.Creating)
-	if err := hooks.Run("prestart", h.Prestart, st); err != nil { //nolint:staticcheck // deprecated, still honoured
+	//lint:ignore SA1019 prestart is deprecated but still part of the spec, and runc honours it
+	if err := hooks.Run(hooks.Prestart, h.Prestart, st); err != nil {
 		return err
 	}
 	return hooks.Run("createRuntime", h.CreateRuntime, st)

@@ -39,17 +39,17 @@ func Main() {
 		os.Exit(1)
 	}
 	i := &initProcess{sync: sync}
-	if err := i.run(); err != nil {
-		// The host prints the error; stderr may be the container's console, so stay quiet there.
-		w := i.sync
-		if i.startConn != nil {
-			w = i.startConn
-		}
-		if w == nil || protocol.Send(w, &protocol.Message{Type: protocol.TypeError, Error: err.Error()}) != nil {
-			fmt.Fprintln(os.Stderr, "berth init:", err)
-		}
-		os.Exit(1)
+	// run returns only when something failed: on success it has become the user's program.
+	err = i.run()
+	// The host prints the error; stderr may be the container's console, so stay quiet there.
+	w := i.sync
+	if i.startConn != nil {
+		w = i.startConn
 	}
+	if w == nil || protocol.Send(w, &protocol.Message{Type: protocol.TypeError, Error: err.Error()}) != nil {
+		fmt.Fprintln(os.Stderr, "berth init:", err)
+	}
+	os.Exit(1)
 }
 
 func fdFromEnv(name string) (*os.File, error) {

@@ -128,7 +128,8 @@ func (i *initProcess) setupRootfs() error {
 		}
 	}
 	if h := i.spec.Hooks; h != nil {
-		if len(h.Prestart) > 0 || len(h.CreateRuntime) > 0 { //nolint:staticcheck // prestart is deprecated but still honoured
+		//lint:ignore SA1019 prestart is deprecated but still part of the spec, and runc honours it
+		if len(h.Prestart) > 0 || len(h.CreateRuntime) > 0 {
 			if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeHooks}); err != nil {
 				return err
 			}

@@ -1,0 +1,72 @@
+# berth: build, set-up, demo, benchmark and tests. `make` builds ./berth; `make test` is what CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := berth
+
+GO ?= go
+BATS ?= bats
+BATS_FLAGS ?=
+# The binary the integration tests drive; point it at /usr/sbin/runc to check the tests themselves.
+BERTH_BIN ?= $(CURDIR)/berth
+# Integration test files to run (names in tests/integration, or paths); default: all of them.
+TESTS ?=
+STATICCHECK_VERSION ?= v0.8.2
+
+VERSION := $(shell cat VERSION)
+GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# urfave_cli_no_docs drops the man-page generator (blackfriday), whose init costs 0.5 ms per exec.
+BUILDTAGS ?= urfave_cli_no_docs
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.gitCommit=$(GIT_COMMIT)
+
+# What the binary is built from (the test helpers under tests/ are built separately).
+GO_SOURCES := $(shell find . -path ./.cache -prune -o -path ./tests -prune -o \
+	\( -name '*.go' -o -name '*.c' -o -name '*.h' \) -print) go.mod go.sum VERSION
+TEST_CMDS := $(wildcard tests/cmd/*)
+INTEGRATION := $(if $(TESTS),$(foreach t,$(TESTS),$(if $(wildcard $(t)),$(t),tests/integration/$(t))),tests/integration)
+
+export BERTH_BIN
+
+.PHONY: deps demo test test-unit test-integration test-helpers bench lint clean
+
+berth: $(GO_SOURCES)
+	CGO_ENABLED=1 $(GO) build -trimpath -tags "$(BUILDTAGS)" -ldflags "$(LDFLAGS)" -o $@ .
+
+deps:
+	@bash scripts/install-deps.sh
+
+demo: deps berth
+	bash scripts/mkbundle.sh .cache/demo
+	bash scripts/demo.sh .cache/demo
+
+# Unit tests and integration tests both run, so one failure does not hide the other; the exit
+# status is non-zero if either failed.
+test: deps berth test-helpers
+	@rc=0; \
+	$(GO) test ./... || rc=1; \
+	$(BATS) $(BATS_FLAGS) $(INTEGRATION) || rc=1; \
+	exit $$rc
+
+test-unit:
+	$(GO) test ./...
+
+test-integration: deps berth test-helpers
+	$(BATS) $(BATS_FLAGS) $(INTEGRATION)
+
+# Helper programs the bats tests call (recvtty, ...), built into .cache/bin.
+test-helpers:
+ifneq ($(TEST_CMDS),)
+	@mkdir -p .cache/bin
+	CGO_ENABLED=1 $(GO) build -trimpath -o .cache/bin/ ./tests/cmd/...
+endif
+
+bench: deps berth
+	bash scripts/bench.sh
+
+lint:
+	@unformatted=$$(find . -path ./.cache -prune -o -name '*.go' -print | xargs -r gofmt -l); \
+	if [[ -n $$unformatted ]]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+clean:
+	rm -f berth
+	rm -rf .cache
