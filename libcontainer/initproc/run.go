@@ -106,16 +106,28 @@ func (i *initProcess) setupNamespaced() error {
 
 func writeSysctls(sysctls map[string]string) error {
 	for key, value := range sysctls {
-		rel := strings.ReplaceAll(key, ".", "/")
-		if strings.ContainsAny(key, "/\x00") || path.Clean(rel) != rel || strings.HasPrefix(rel, "/") {
+		rel, ok := sysctlPath(key)
+		if !ok {
 			return fmt.Errorf("linux.sysctl %q: invalid name", key)
 		}
-		file := path.Join("/proc/sys", rel)
-		if err := os.WriteFile(file, []byte(value), 0); err != nil {
+		if err := os.WriteFile(path.Join("/proc/sys", rel), []byte(value), 0); err != nil {
 			return fmt.Errorf("linux.sysctl %q=%q: %w", key, value, err)
 		}
 	}
 	return nil
+}
+
+// sysctlPath turns a sysctl name into its path under /proc/sys, as sysctl(8) reads names:
+// "net.ipv4.ip_forward", or with slashes when a component holds a dot
+// ("net/ipv4/conf/eth0.100/forwarding"). No component may climb out of /proc/sys.
+func sysctlPath(key string) (string, bool) {
+	rel := key
+	if !strings.Contains(key, "/") {
+		rel = strings.ReplaceAll(key, ".", "/")
+	}
+	ok := rel != "" && !strings.ContainsRune(rel, 0) && path.Clean(rel) == rel &&
+		!strings.HasPrefix(rel, "/") && rel != ".." && !strings.HasPrefix(rel, "../")
+	return rel, ok
 }
 
 // setupRootfs builds the container's filesystem and runs the hooks that belong between the
@@ -137,7 +149,7 @@ func (i *initProcess) setupRootfs() error {
 				return err
 			}
 		}
-		if err := hooks.Run("createContainer", h.CreateContainer, i.cfg.State); err != nil {
+		if err := hooks.Run(hooks.CreateContainer, h.CreateContainer, i.cfg.State); err != nil {
 			return err
 		}
 	}
@@ -145,6 +157,9 @@ func (i *initProcess) setupRootfs() error {
 		return nil
 	}
 	if err := rootfs.Enter(rc); err != nil {
+		return err
+	}
+	if err := process.MakeCwd(i.spec.Process); err != nil {
 		return err
 	}
 	return rootfs.Finish(rc)
@@ -193,6 +208,7 @@ func (i *initProcess) prepareProcess() (*process.Program, error) {
 	if err := process.EnterCwd(p); err != nil {
 		return nil, err
 	}
+	process.AddHome(p)
 	return process.Resolve(p)
 }
 
@@ -200,7 +216,9 @@ func (i *initProcess) prepareProcess() (*process.Program, error) {
 // user, closing every fd the program must not see, and execve.
 func (i *initProcess) execProgram(prog *process.Program) error {
 	if h := i.spec.Hooks; h != nil {
-		if err := hooks.Run("startContainer", h.StartContainer, i.cfg.State); err != nil {
+		st := *i.cfg.State
+		st.Status = specs.StateCreated
+		if err := hooks.Run(hooks.StartContainer, h.StartContainer, &st); err != nil {
 			return err
 		}
 	}

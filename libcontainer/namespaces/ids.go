@@ -9,8 +9,8 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// addMappings checks the id maps against the user namespace: a new one needs both, a joined
-// one already has its own (giving others would be silently wrong), none needs none.
+// addMappings checks the id maps against the user namespace: a new one needs both, none needs
+// none; a joined one has its own, and maps given with it (podman does) only describe it.
 func (p *Plan) addMappings(uids, gids []specs.LinuxIDMapping) error {
 	user := p.find(specs.UserNamespace)
 	for _, m := range []struct {
@@ -20,8 +20,6 @@ func (p *Plan) addMappings(uids, gids []specs.LinuxIDMapping) error {
 		switch {
 		case user == nil && len(m.maps) > 0:
 			return fmt.Errorf("%s: set, but linux.namespaces has no user namespace", m.field)
-		case user != nil && user.path != "" && len(m.maps) > 0:
-			return fmt.Errorf("%s: must be empty when joining a user namespace (%s)", m.field, user.field())
 		case user != nil && user.path == "" && len(m.maps) == 0:
 			return fmt.Errorf("%s: required for a new user namespace", m.field)
 		}

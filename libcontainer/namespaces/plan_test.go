@@ -42,7 +42,6 @@ func TestPlanForErrors(t *testing.T) {
 		{"duplicate", spec("pid", "mount", "pid=/proc/1/ns/pid"), `linux.namespaces[2].type "pid": already in linux.namespaces[0]`},
 		{"relative path", spec("network=proc/1/ns/net"), `linux.namespaces[0].path "proc/1/ns/net": must be an absolute path`},
 		{"maps without userns", withMaps(spec("pid")), `linux.uidMappings: set, but linux.namespaces has no user namespace`},
-		{"maps with joined userns", withMaps(spec("pid", "user=/proc/1/ns/user")), `linux.uidMappings: must be empty when joining a user namespace (linux.namespaces[1].path)`},
 		{"new userns without maps", spec("user"), `linux.uidMappings: required for a new user namespace`},
 		{"new userns without gid maps", func() *specs.Spec {
 			s := spec("user")

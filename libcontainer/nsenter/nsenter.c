@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -36,6 +37,21 @@ static void die_setns(const struct config *c, int k, const char *when)
  * So: everything but user first, keeping aside what fails with EPERM, then user, then retry
  * what was kept aside. Without a user namespace to join, EPERM is final.
  */
+/*
+ * become_ns_root switches to uid and gid 0 of the user namespace just joined. Our ids are still
+ * the host's, which that namespace usually does not map: unmapped, we would hold no capability
+ * there and could create no file (EOVERFLOW). setgroups may be denied there; no groups is then
+ * what we have anyway.
+ */
+static void become_ns_root(void)
+{
+	(void)setgroups(0, NULL);
+	if (setresgid(0, 0, 0) < 0)
+		ns_die("nsenter: setresgid 0 in the joined user namespace: %s", ns_errstr(errno));
+	if (setresuid(0, 0, 0) < 0)
+		ns_die("nsenter: setresuid 0 in the joined user namespace: %s", ns_errstr(errno));
+}
+
 static void join_all(const struct config *c)
 {
 	int deferred[NS_COUNT] = {0};
@@ -55,6 +71,7 @@ static void join_all(const struct config *c)
 		return;
 	if (setns(c->ns_fd[NS_USER], CLONE_NEWUSER) < 0)
 		die_setns(c, NS_USER, "");
+	become_ns_root();
 	for (k = 0; k < NS_COUNT; k++)
 		if (deferred[k] && setns(c->ns_fd[k], ns_kinds[k].flag) < 0)
 			die_setns(c, k, " after joining user");

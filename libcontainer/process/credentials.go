@@ -96,23 +96,21 @@ func newCapSets(pc *specs.LinuxCapabilities) (capability.Capabilities, error) {
 	known := capByName()
 	last, _ := capability.LastCap()
 	sets := []struct {
-		field string
 		which capability.CapType
 		names []string
 	}{
-		{"bounding", capability.BOUNDING, pc.Bounding},
-		{"effective", capability.EFFECTIVE, pc.Effective},
-		{"permitted", capability.PERMITTED, pc.Permitted},
-		{"inheritable", capability.INHERITABLE, pc.Inheritable},
-		{"ambient", capability.AMBIENT, pc.Ambient},
+		{capability.BOUNDING, pc.Bounding},
+		{capability.EFFECTIVE, pc.Effective},
+		{capability.PERMITTED, pc.Permitted},
+		{capability.INHERITABLE, pc.Inheritable},
+		{capability.AMBIENT, pc.Ambient},
 	}
 	for _, s := range sets {
-		for i, name := range s.names {
+		for _, name := range s.names {
 			c, ok := known[strings.ToUpper(name)]
-			if !ok {
-				return nil, fmt.Errorf("process.capabilities.%s[%d] %q: unknown capability", s.field, i, name)
-			}
-			if c > last {
+			if !ok || c > last {
+				// Unknown here (the host already warned, spec.Warnings): the runtime-spec says
+				// to go on without it, as runc does.
 				continue
 			}
 			caps.Set(s.which, c)

@@ -1,10 +1,13 @@
 package process
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -21,24 +24,28 @@ type Program struct {
 	Env  []string
 }
 
-// EnterCwd changes to process.cwd inside the container (creating it like runc does) and checks
-// that the result really is inside the container's root: a cwd that leads through a leaked fd or
-// out of the root would give the program a handle on the host (CVE-2024-21626).
+// MakeCwd creates process.cwd when the rootfs lacks it, as runc does. It runs after pivot_root
+// (every path now resolves inside the container) but before the root may turn read-only.
+func MakeCwd(p *specs.Process) error {
+	if p.Cwd == "" {
+		return nil
+	}
+	if err := os.MkdirAll(p.Cwd, 0o755); err != nil {
+		return fmt.Errorf("process.cwd %q: create: %w", p.Cwd, err)
+	}
+	return nil
+}
+
+// EnterCwd changes to process.cwd inside the container and checks that the result really is
+// inside the container's root: a cwd that leads through a leaked fd or out of the root would
+// give the program a handle on the host (CVE-2024-21626).
 func EnterCwd(p *specs.Process) error {
 	cwd := p.Cwd
 	if cwd == "" {
 		cwd = "/"
 	}
 	if err := unix.Chdir(cwd); err != nil {
-		if !errors.Is(err, unix.ENOENT) {
-			return fmt.Errorf("process.cwd %q: %w", cwd, err)
-		}
-		if err := os.MkdirAll(cwd, 0o755); err != nil {
-			return fmt.Errorf("process.cwd %q: create: %w", cwd, err)
-		}
-		if err := unix.Chdir(cwd); err != nil {
-			return fmt.Errorf("process.cwd %q: %w", cwd, err)
-		}
+		return fmt.Errorf("process.cwd %q: %w", cwd, err)
 	}
 	wd, err := unix.Getwd()
 	if err != nil || !strings.HasPrefix(wd, "/") {
@@ -106,4 +113,33 @@ func checkExecutable(path string) error {
 func (prog *Program) Exec() error {
 	err := unix.Exec(prog.Path, prog.Argv, prog.Env)
 	return fmt.Errorf("exec %q: %w", prog.Path, err)
+}
+
+// AddHome sets HOME from the container's /etc/passwd (or "/") when process.env lacks it, as
+// runc and login shells do.
+func AddHome(p *specs.Process) {
+	for _, e := range p.Env {
+		if strings.HasPrefix(e, "HOME=") {
+			return
+		}
+	}
+	p.Env = append(p.Env, "HOME="+homeOf(p.User.UID, "/etc/passwd"))
+}
+
+// homeOf reads at most 1 MiB of a passwd file from the container: its content is untrusted.
+func homeOf(uid uint32, passwd string) string {
+	f, err := os.Open(passwd)
+	if err != nil {
+		return "/"
+	}
+	defer f.Close()
+	want := strconv.FormatUint(uint64(uid), 10)
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), ":")
+		if len(fields) >= 6 && fields[2] == want && strings.HasPrefix(fields[5], "/") {
+			return fields[5]
+		}
+	}
+	return "/"
 }

@@ -76,9 +76,13 @@ func TestNewCapSets(t *testing.T) {
 	if caps.Get(capability.INHERITABLE, capability.CAP_KILL) || caps.Get(capability.AMBIENT, capability.CAP_KILL) {
 		t.Fatal("inheritable/ambient must stay empty unless asked for")
 	}
-	_, err = newCapSets(&specs.LinuxCapabilities{Permitted: []string{"CAP_CHOWN", "CAP_BOGUS"}})
-	if err == nil || !strings.Contains(err.Error(), `process.capabilities.permitted[1] "CAP_BOGUS"`) {
-		t.Fatalf("unknown cap: %v", err)
+	caps, err = newCapSets(&specs.LinuxCapabilities{Permitted: []string{"CAP_CHOWN", "CAP_BOGUS"}})
+	if err != nil || !caps.Get(capability.PERMITTED, capability.CAP_CHOWN) {
+		t.Fatalf("an unknown capability must be skipped, not fail: %v", err)
+	}
+	caps, _ = newCapSets(&specs.LinuxCapabilities{Permitted: []string{"CAP_KILL"}, Ambient: []string{"CAP_KILL"}})
+	if caps.Get(capability.AMBIENT, capability.CAP_KILL) {
+		t.Fatal("an ambient capability that is not inheritable cannot be raised and must be dropped")
 	}
 }
 
@@ -86,5 +90,34 @@ func TestSetRlimitsUnknown(t *testing.T) {
 	err := SetRlimits(&specs.Process{Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_BOGUS"}}})
 	if err == nil || !strings.Contains(err.Error(), "process.rlimits[0]") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestHomeOf(t *testing.T) {
+	passwd := filepath.Join(t.TempDir(), "passwd")
+	os.WriteFile(passwd, []byte("root:x:0:0:root:/root:/bin/sh\nbad line\nuser:x:1000:1000::/home/user:/bin/sh\nrel:x:7:7::relative:/bin/sh\n"), 0o644)
+	tests := []struct {
+		uid  uint32
+		file string
+		want string
+	}{
+		{0, passwd, "/root"},
+		{1000, passwd, "/home/user"},
+		{7, passwd, "/"},
+		{42, passwd, "/"},
+		{0, "/nonexistent", "/"},
+	}
+	for _, tt := range tests {
+		if got := homeOf(tt.uid, tt.file); got != tt.want {
+			t.Errorf("homeOf(%d, %s) = %q, want %q", tt.uid, tt.file, got, tt.want)
+		}
+	}
+}
+
+func TestAddHomeKeepsAGivenHome(t *testing.T) {
+	p := &specs.Process{Env: []string{"HOME=/x"}}
+	AddHome(p)
+	if len(p.Env) != 1 {
+		t.Fatalf("env = %v", p.Env)
 	}
 }

@@ -19,12 +19,13 @@ import (
 // tmpfs holding one directory per hierarchy. Without a cgroup namespace each directory is a
 // bind of the container's own cgroup on the host; with one, a fresh cgroup mount (which the
 // kernel roots at the namespace's cgroup). The hierarchies take the mount's flags (usually ro);
-// the tmpfs keeps them except ro, which is what runc shows. cgroup2 on a hybrid host (the
-// "unified" hierarchy) is left out, as runc does.
+// the tmpfs keeps them except ro (its directories are made after it is mounted) and has mode
+// 0555, so that without CAP_DAC_OVERRIDE nothing new appears beside the hierarchies. cgroup2 on
+// a hybrid host (the "unified" hierarchy) is left out, as runc does.
 
 // cgroupV1Mount makes the tmpfs; populateCgroupV1 fills it once attached.
 func cgroupV1Mount(opts MountOptions) (*os.File, error) {
-	mnt, err := newFS("tmpfs", "tmpfs", opts.Flags&^unix.MS_RDONLY, "mode=755")
+	mnt, err := newFS("tmpfs", "tmpfs", opts.Flags&^unix.MS_RDONLY, "mode=555")
 	if err != nil {
 		return nil, fmt.Errorf("mount tmpfs: %w", err)
 	}
