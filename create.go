@@ -47,6 +47,7 @@ func createOptions(ctx *cli.Context, id string) *container.CreateOptions {
 		PidFile:       ctx.String("pid-file"),
 		NoPivot:       ctx.Bool("no-pivot"),
 		NoNewKeyring:  ctx.Bool("no-new-keyring"),
-		PreserveFds:   preservedFdCount(ctx.Int("preserve-fds")),
+		PreserveFds:   ctx.Int("preserve-fds"),
+		ListenFds:     listenFds(),
 	}
 }

@@ -5,15 +5,12 @@ import (
 	"strconv"
 )
 
-// preservedFdCount adds the socket-activation fds (LISTEN_FDS, as systemd passes them) to
-// --preserve-fds: both are handed to the container as 3 .. 3+N-1.
-func preservedFdCount(flag int) int {
-	n := flag
-	if listen, err := strconv.Atoi(os.Getenv("LISTEN_FDS")); err == nil && listen > n {
-		n = listen
-	}
-	if n < 0 {
-		n = 0
+// listenFds is how many socket-activation fds systemd handed us (LISTEN_FDS): they go to the
+// container as 3 .. 3+N-1, before the --preserve-fds ones, as with runc.
+func listenFds() int {
+	n, err := strconv.Atoi(os.Getenv("LISTEN_FDS"))
+	if err != nil || n < 0 {
+		return 0
 	}
 	return n
 }

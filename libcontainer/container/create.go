@@ -26,7 +26,9 @@ type CreateOptions struct {
 	PidfdSocket      string
 	NoPivot          bool
 	NoNewKeyring     bool
-	PreserveFds      int
+	// PreserveFds fds after the ListenFds socket-activation ones pass to the container.
+	PreserveFds int
+	ListenFds   int
 	// console, when set, receives the pty master instead of ConsoleSocket (run in the
 	// foreground relays the terminal itself).
 	console *os.File
@@ -63,6 +65,13 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	}
 	if err := checkTerminalFlags(s, o); err != nil {
 		return nil, nil, err
+	}
+	if o.PreserveFds < 0 || o.ListenFds < 0 {
+		return nil, nil, fmt.Errorf("--preserve-fds %d: must not be negative", o.PreserveFds)
+	}
+	if o.ListenFds > 0 {
+		// Socket activation: tell the program its fds, as systemd would.
+		s.Process.Env = append(s.Process.Env, "LISTEN_FDS="+strconv.Itoa(o.ListenFds), "LISTEN_PID=1")
 	}
 	plan, err := namespaces.PlanFor(s)
 	if err != nil {
@@ -122,7 +131,7 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	c.state.Pid, c.state.StartTime = l.pid, st.StartTime
 	cfg := &protocol.InitConfig{
 		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
-		PreserveFds: o.PreserveFds, State: c.state.Spec(state.Creating),
+		PreserveFds: o.ListenFds + o.PreserveFds, State: c.state.Spec(state.Creating),
 		NewMountNS: plan.Has(specs.MountNamespace) && !plan.Joined(specs.MountNamespace),
 		InUserNS:   plan.Has(specs.UserNamespace),
 		NewUTSNS:   plan.New(specs.UTSNamespace),

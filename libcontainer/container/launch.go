@@ -42,7 +42,7 @@ func launch(c *Container, o *CreateOptions, plan *namespaces.Plan) (*launched, e
 	}
 	defer startLn.Close()
 
-	extra := preservedFiles(o.PreserveFds)
+	extra := preservedFiles(o.ListenFds + o.PreserveFds)
 	// init gets only berth's own variables: nothing of the caller's environment (which might
 	// even carry _BERTH_* names) reaches the container; the program's env comes from the config.
 	var env []string

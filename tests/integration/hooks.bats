@@ -72,7 +72,7 @@ write_script() {
 
 ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart poststop)
 
-@test "all six hooks run in order across create, start and delete" {
+@test "creation hooks run at create, startContainer at start, poststop at delete" {
 	setup_hook_bundle sh -c 'echo process >>/hooks-out/order'
 	local kind
 	for kind in "${ALL_HOOKS[@]}"; do
@@ -80,16 +80,35 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 	done
 
 	create_container "$ID"
-	assert_equal "$(hook_order)" "prestart createRuntime createContainer"
+	# runc 1.1 also runs poststart here (a bug, fixed in runc 1.2): leave it out of this test.
+	assert_equal "$(hook_order | sed 's/ poststart//')" "prestart createRuntime createContainer"
 
 	berth start "$ID"
 	wait_for_status "$ID" stopped
-	run hook_order
-	assert_output --regexp '^prestart createRuntime createContainer startContainer (process poststart|poststart process)$'
+	assert_equal "$(hook_order | sed 's/ poststart//')" \
+		"prestart createRuntime createContainer startContainer process"
 
 	berth delete "$ID"
+	assert_equal "$(hook_order | sed 's/ poststart//')" \
+		"prestart createRuntime createContainer startContainer process poststop"
+}
+
+@test "poststart runs after start, not at create: the order of all six" {
+	# runc 1.1 runs poststart hooks during create, before the process could start.
+	requires_berth
+	setup_hook_bundle sh -c 'echo process >>/hooks-out/order'
+	local kind
+	for kind in "${ALL_HOOKS[@]}"; do
+		add_record_hook "$kind"
+	done
+	create_container "$ID"
+	assert_equal "$(hook_order)" "prestart createRuntime createContainer"
+	berth start "$ID"
+	wait_for_status "$ID" stopped
+	berth delete "$ID"
 	run hook_order
-	assert_output --regexp ' poststop$'
+	assert_output --regexp '^prestart createRuntime createContainer startContainer (process poststart|poststart process) poststop$'
+	assert_equal "$(jq -r .status "$OUT/poststart.json")" running
 }
 
 @test "each hook gets the state on stdin: id, bundle, status and pid" {
@@ -112,15 +131,31 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 		jq -e '.ociVersion | test("^[0-9]+\\.[0-9]+\\.[0-9]+")' "$OUT/$kind.json" >/dev/null ||
 			fail "$kind: no ociVersion in $(cat "$OUT/$kind.json")"
 	done
-	# The container's pid (host view) while it exists.
-	for kind in prestart createRuntime createContainer startContainer poststart; do
+	# The hooks that run in the runtime's namespaces see the container's host pid.
+	for kind in prestart createRuntime; do
 		assert_equal "$kind $(jq -r .pid "$OUT/$kind.json")" "$kind $pid"
 	done
+	assert_equal "$(jq -r .status "$OUT/prestart.json")" creating
 	assert_equal "$(jq -r .status "$OUT/createRuntime.json")" creating
 	assert_equal "$(jq -r .status "$OUT/createContainer.json")" creating
 	assert_equal "$(jq -r .status "$OUT/startContainer.json")" created
-	assert_equal "$(jq -r .status "$OUT/poststart.json")" running
 	assert_equal "$(jq -r .status "$OUT/poststop.json")" stopped
+}
+
+@test "createContainer and startContainer get the host's pid in their state too" {
+	# runc 1.1 passes pid 1 (the pid seen inside the container) to these two; the state's pid
+	# is the host's view everywhere else.
+	requires_berth
+	setup_hook_bundle true
+	add_record_hook createContainer
+	add_record_hook startContainer
+	create_container "$ID"
+	local pid
+	pid=$(container_pid "$ID")
+	berth start "$ID"
+	wait_for_status "$ID" stopped
+	assert_equal "$(jq -r .pid "$OUT/createContainer.json")" "$pid"
+	assert_equal "$(jq -r .pid "$OUT/startContainer.json")" "$pid"
 }
 
 @test "hooks get their args and env, and only that env" {
@@ -142,22 +177,24 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 @test "createContainer runs in the container's namespaces, startContainer inside its rootfs" {
 	setup_hook_bundle true
 	update_config '.hostname = "hook-box"'
-	write_script "$BATS_TEST_TMPDIR/ns-hook" "hostname >$OUT/cc.hostname; readlink /proc/self/ns/mnt >$OUT/cc.mnt"
+	write_script "$BATS_TEST_TMPDIR/ns-hook" \
+		"for ns in mnt uts ipc net pid; do readlink /proc/self/ns/\$ns; done >$OUT/cc.ns"
 	add_hook createContainer "$BATS_TEST_TMPDIR/ns-hook"
 	write_script "$BUNDLE/rootfs/start-hook" 'hostname >/hooks-out/sc.hostname; ls / >/hooks-out/sc.root'
 	add_hook startContainer /start-hook
-	add_hook createRuntime "$RECORD" "$OUT" createRuntime
+	write_script "$BATS_TEST_TMPDIR/rt-hook" "readlink /proc/self/ns/mnt >$OUT/cr.mnt"
+	add_hook createRuntime "$BATS_TEST_TMPDIR/rt-hook"
 	create_container "$ID"
 	local pid
 	pid=$(container_pid "$ID")
-	assert_equal "$(cat "$OUT/cc.hostname")" hook-box
-	assert_equal "$(cat "$OUT/cc.mnt")" "$(readlink "/proc/$pid/ns/mnt")"
+	assert_equal "$(cat "$OUT/cc.ns")" \
+		"$(for ns in mnt uts ipc net pid; do readlink "/proc/$pid/ns/$ns"; done)"
 	# createRuntime runs in the runtime's namespaces.
-	assert_equal "$(jq -r .pid "$OUT/createRuntime.json")" "$pid"
+	assert_equal "$(cat "$OUT/cr.mnt")" "$(readlink /proc/self/ns/mnt)"
 	berth start "$ID"
 	wait_for_status "$ID" stopped
 	assert_equal "$(cat "$OUT/sc.hostname")" hook-box
-	# It saw the container's root: the file it ran from, the bind mount.
+	# It saw the container's root: the file it ran from and the bind mount.
 	grep -qx start-hook "$OUT/sc.root" || fail "startContainer did not run in the rootfs"
 	grep -qx hooks-out "$OUT/sc.root" || fail "startContainer did not run in the rootfs"
 }
@@ -166,7 +203,6 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 	setup_hook_bundle true
 	write_script "$BATS_TEST_TMPDIR/fail-hook" 'cat >/dev/null; echo hook-says-no >&2; exit 3'
 	add_hook createRuntime "$BATS_TEST_TMPDIR/fail-hook"
-	add_record_hook poststop
 	run_unpiped berth create --bundle "$BUNDLE" "$ID"
 	assert_failure 1
 	assert_no_leaks
@@ -184,19 +220,30 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 	done
 }
 
-@test "a failing startContainer hook fails start and the process never runs" {
+@test "a failing startContainer hook stops the container before its process runs" {
 	setup_hook_bundle sh -c 'echo ran >/hooks-out/process-ran'
 	write_script "$BUNDLE/rootfs/fail-hook" 'exit 1'
 	add_hook startContainer /fail-hook
 	create_container "$ID"
 	run_unpiped berth start "$ID"
-	assert_failure 1
+	wait_for_status "$ID" stopped
 	[[ ! -e $OUT/process-ran ]] || fail "the process ran although startContainer failed"
+}
+
+@test "a failing startContainer hook makes start fail with exit 1" {
+	# runc 1.1's start returns 0 before init runs the hook; the spec asks for an error.
+	requires_berth
+	setup_hook_bundle true
+	write_script "$BUNDLE/rootfs/fail-hook" 'exit 1'
+	add_hook startContainer /fail-hook
+	create_container "$ID"
+	run_unpiped berth start "$ID"
+	assert_failure 1
 }
 
 @test "a hook that outlives its timeout fails create" {
 	setup_hook_bundle true
-	write_script "$BATS_TEST_TMPDIR/slow-hook" 'sleep 30'
+	write_script "$BATS_TEST_TMPDIR/slow-hook" "echo \$\$ >$OUT/hook.pid; exec sleep 30"
 	add_hook createRuntime "$BATS_TEST_TMPDIR/slow-hook"
 	update_config '.hooks.createRuntime[0].timeout = 1'
 	local start=$SECONDS
@@ -205,11 +252,32 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 	[[ $((SECONDS - start)) -lt 10 ]] || fail "create took $((SECONDS - start))s with a 1s hook timeout"
 	assert_no_leaks
 	# The hook itself was killed, not left sleeping.
-	run pgrep -f "$BATS_TEST_TMPDIR/slow-hook"
-	assert_failure
+	local hook_pid
+	hook_pid=$(cat "$OUT/hook.pid")
+	echo "$hook_pid" >>"$BERTH_PIDS_FILE"
+	process_gone "$hook_pid" || fail "the timed-out hook $hook_pid is still running"
+}
+
+@test "a timed-out hook whose child keeps its stdout open still fails at once" {
+	# runc 1.1 kills only the hook's process, then waits for its output pipes, which the
+	# sleeping grandchild holds: create takes the whole 30 s.
+	requires_berth
+	setup_hook_bundle true
+	write_script "$BATS_TEST_TMPDIR/slow-hook" "sleep 30 & echo \$! >$OUT/child.pid; wait"
+	add_hook createRuntime "$BATS_TEST_TMPDIR/slow-hook"
+	update_config '.hooks.createRuntime[0].timeout = 1'
+	local start=$SECONDS
+	run_unpiped berth create --bundle "$BUNDLE" "$ID"
+	# The teardown kills the grandchild, whoever else does not.
+	cat "$OUT/child.pid" >>"$BERTH_PIDS_FILE" 2>/dev/null || true
+	assert_failure 1
+	[[ $((SECONDS - start)) -lt 10 ]] || fail "create took $((SECONDS - start))s with a 1s hook timeout"
+	assert_no_leaks
 }
 
 @test "a failing poststart hook only warns: the container still runs" {
+	# runc 1.1 runs poststart during create and fails create when one fails.
+	requires_berth
 	setup_hook_bundle sh -c 'sleep 0.5; echo ran >/hooks-out/process-ran'
 	write_script "$BATS_TEST_TMPDIR/fail-hook" 'exit 1'
 	add_hook poststart "$BATS_TEST_TMPDIR/fail-hook"
@@ -227,7 +295,6 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 	setup_hook_bundle true
 	write_script "$BATS_TEST_TMPDIR/fail-hook" 'exit 1'
 	add_hook poststop "$BATS_TEST_TMPDIR/fail-hook"
-	add_record_hook poststop
 	create_container "$ID"
 	berth start "$ID"
 	wait_for_status "$ID" stopped
@@ -235,10 +302,24 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 	assert_success
 	run berth state "$ID"
 	assert_failure 1
+}
+
+@test "after a failing poststop hook the remaining ones still run" {
+	# runc 1.1 stops at the first failing poststop hook; the spec says to go on.
+	requires_berth
+	setup_hook_bundle true
+	write_script "$BATS_TEST_TMPDIR/fail-hook" 'exit 1'
+	add_hook poststop "$BATS_TEST_TMPDIR/fail-hook"
+	add_record_hook poststop
+	create_container "$ID"
+	berth start "$ID"
+	wait_for_status "$ID" stopped
+	run_unpiped berth delete "$ID"
+	assert_success
 	[[ -s $OUT/poststop.json ]] || fail "the second poststop hook did not run"
 }
 
-@test "run in the foreground runs all hooks, poststop included" {
+@test "run in the foreground runs all six hooks, poststop last" {
 	setup_hook_bundle true
 	local kind
 	for kind in "${ALL_HOOKS[@]}"; do
@@ -246,6 +327,11 @@ ALL_HOOKS=(prestart createRuntime createContainer startContainer poststart posts
 	done
 	run_unpiped berth run --bundle "$BUNDLE" "$ID"
 	assert_success
-	run hook_order
-	assert_output "prestart createRuntime createContainer startContainer poststart poststop"
+	assert_equal "$(tr '\n' ' ' <"$OUT/order" | tr ' ' '\n' | sort | xargs)" \
+		"createContainer createRuntime poststart poststop prestart startContainer"
+	assert_equal "$(tail -n 1 "$OUT/order")" poststop
+	if is_berth; then
+		assert_equal "$(hook_order)" \
+			"prestart createRuntime createContainer startContainer poststart poststop"
+	fi
 }
