@@ -48,11 +48,6 @@ config_caps() {
 	jq -r --arg s "$1" '.process.capabilities[$s] // [] | .[]' "$BUNDLE/config.json"
 }
 
-# set_caps SET JSON_ARRAY...: e.g. set_caps bounding '["CAP_KILL"]'; a missing set is removed.
-set_caps() {
-	update_config '.process.capabilities[$s] = $v' --arg s "$1" --argjson v "$2"
-}
-
 # host_bounding_names: the capability names in this shell's bounding set.
 host_bounding_names() {
 	local bnd name

@@ -16,7 +16,7 @@ run_container() {
 	run_unpiped berth run --bundle "$BUNDLE" "$ID"
 }
 
-# stat_dev: the shell snippet that prints "PATH TYPE MAJOR:MINOR MODE UID:GID" (major and minor
+# STAT_DEV: the shell snippet that prints "PATH TYPE MAJOR:MINOR MODE UID:GID" (major and minor
 # in hex, as busybox stat gives them) for each of its arguments.
 STAT_DEV='stat -c "%n %F %t:%T %a %u:%g"'
 
