@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/urfave/cli/v2"
 
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/container"
 )
 
@@ -48,6 +49,15 @@ func createOptions(ctx *cli.Context, id string) *container.CreateOptions {
 		NoPivot:       ctx.Bool("no-pivot"),
 		NoNewKeyring:  ctx.Bool("no-new-keyring"),
 		PreserveFds:   ctx.Int("preserve-fds"),
+		CgroupDriver:  cgroupDriver(ctx),
 		ListenFds:     listenFds(),
 	}
+}
+
+// cgroupDriver reads the global --systemd-cgroup flag.
+func cgroupDriver(ctx *cli.Context) string {
+	if ctx.Bool("systemd-cgroup") {
+		return cgroups.DriverSystemd
+	}
+	return cgroups.DriverCgroupfs
 }

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
 
@@ -18,6 +19,7 @@ import (
 type Container struct {
 	dir   *state.Dir
 	state *state.State
+	cg    *cgroups.Manager // nil until loaded; see cgroup()
 }
 
 // Open locks and loads the container with the ID.
@@ -56,11 +58,41 @@ func (c *Container) ID() string { return c.state.ID }
 // Pid returns the host PID of the container's init.
 func (c *Container) Pid() int { return c.state.Pid }
 
-// Status reads the container's status now.
-func (c *Container) Status() string { return string(c.dir.Status(c.state)) }
+// Status reads the container's status now: the OCI status, or "paused" when its cgroup is frozen.
+func (c *Container) Status() string {
+	st := c.dir.Status(c.state)
+	if st == state.Running || st == state.Created {
+		if cg, err := c.cgroup(); err == nil && cg.Paused() {
+			return Paused
+		}
+	}
+	return string(st)
+}
+
+// Paused is the status of a container whose cgroup is frozen, named as runc names it.
+const Paused = "paused"
+
+// cgroup returns the container's cgroup manager, loaded from the state on first use.
+func (c *Container) cgroup() (*cgroups.Manager, error) {
+	if c.cg != nil {
+		return c.cg, nil
+	}
+	cg, err := cgroups.Load(c.state.Cgroup)
+	if err != nil {
+		return nil, err
+	}
+	c.cg = cg
+	return cg, nil
+}
 
 // OCIState returns the state as `berth state` prints it.
-func (c *Container) OCIState() *state.OCIState { return c.dir.OCI(c.state) }
+func (c *Container) OCIState() *state.OCIState {
+	st := c.dir.OCI(c.state)
+	if st.Status == string(state.Running) || st.Status == string(state.Created) {
+		st.Status = c.Status()
+	}
+	return st
+}
 
 // openInit returns a pidfd for init after checking it is still the container's process: from
 // then on the pidfd keeps signals from reaching a recycled PID.

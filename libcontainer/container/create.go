@@ -10,6 +10,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
@@ -25,7 +26,9 @@ type CreateOptions struct {
 	PidFile          string
 	PidfdSocket      string
 	NoPivot          bool
-	NoNewKeyring     bool
+	// CgroupDriver is cgroups.DriverCgroupfs (default) or cgroups.DriverSystemd.
+	CgroupDriver string
+	NoNewKeyring bool
 	// PreserveFds fds after the ListenFds socket-activation ones pass to the container.
 	PreserveFds int
 	ListenFds   int
@@ -95,6 +98,9 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 			c = nil
 		}
 	}()
+	if err := c.createCgroup(o); err != nil {
+		return c, nil, err
+	}
 	if err := dir.Save(c.state); err != nil {
 		return c, nil, err
 	}
@@ -109,6 +115,27 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		return c, l, err
 	}
 	return c, l, c.publishPid(l, o)
+}
+
+// createCgroup prepares the container's cgroup. With cgroupfs it is made and limited now, so
+// that init joins it before anything else happens; systemd needs init's PID to make the scope.
+func (c *Container) createCgroup(o *CreateOptions) error {
+	driver := o.CgroupDriver
+	if driver == "" {
+		driver = cgroups.DriverCgroupfs
+	}
+	cg, err := cgroups.New(c.state.Config, c.state.ID, driver)
+	if err != nil {
+		return err
+	}
+	if cg.JoinsItself() {
+		if err := cg.Create(); err != nil {
+			return err
+		}
+	}
+	c.cg = cg
+	c.state.Cgroup = cg.Save()
+	return nil
 }
 
 func checkTerminalFlags(s *specs.Spec, o *CreateOptions) error {
@@ -129,12 +156,20 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		return fmt.Errorf("init exited early: %w", err)
 	}
 	c.state.Pid, c.state.StartTime = l.pid, st.StartTime
+	if !c.cg.JoinsItself() {
+		// systemd moves init into the container's scope; init waits for its config meanwhile.
+		if err := c.cg.Apply(l.pid); err != nil {
+			return err
+		}
+		c.state.Cgroup = c.cg.Save()
+	}
 	cfg := &protocol.InitConfig{
 		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
 		PreserveFds: o.ListenFds + o.PreserveFds, State: c.state.Spec(state.Creating),
-		NewMountNS: plan.Has(specs.MountNamespace) && !plan.Joined(specs.MountNamespace),
-		InUserNS:   plan.Has(specs.UserNamespace),
-		NewUTSNS:   plan.New(specs.UTSNamespace),
+		NewMountNS:  plan.Has(specs.MountNamespace) && !plan.Joined(specs.MountNamespace),
+		InUserNS:    plan.Has(specs.UserNamespace),
+		NewUTSNS:    plan.New(specs.UTSNamespace),
+		NewCgroupNS: plan.InitMakesCgroupNS(),
 	}
 	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
 		return err
@@ -179,11 +214,16 @@ func (c *Container) runCreateRuntimeHooks() error {
 	return hooks.Run("createRuntime", h.CreateRuntime, st)
 }
 
-// abort undoes a failed create: kill init, reap it, remove the state directory.
+// abort undoes a failed create: kill init, reap it, remove its cgroup and the state directory.
 func (c *Container) abort(l *launched) {
 	if l != nil {
 		l.kill()
 		l.release()
+	}
+	if c.cg != nil {
+		if err := c.cg.Destroy(); err != nil {
+			slog.Warn("cleanup after failed create", "id", c.state.ID, "error", err)
+		}
 	}
 	if err := c.dir.Remove(); err != nil {
 		slog.Warn("cleanup after failed create", "id", c.state.ID, "error", err)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
@@ -31,8 +33,16 @@ func (c *Container) delete(force bool) error {
 			return fmt.Errorf("cannot delete container that is not stopped: %s (use --force)", status)
 		}
 		fallthrough
+	case Paused:
+		if !force {
+			return fmt.Errorf("cannot delete container that is not stopped: paused (use --force)")
+		}
+		fallthrough
 	case string(state.Created), string(state.Creating):
-		c.signalOthers(9)
+		c.signalAll(unix.SIGKILL)
+		if cg, err := c.cgroup(); err == nil {
+			cg.Thaw() // a frozen process cannot die
+		}
 		if err := c.killAndWait(); err != nil {
 			return fmt.Errorf("kill: %w", err)
 		}
@@ -40,8 +50,18 @@ func (c *Container) delete(force bool) error {
 	return c.destroy()
 }
 
-// destroy runs the poststop hooks and removes the state directory; init is already dead.
+// destroy removes the cgroup, runs the poststop hooks and removes the state directory; init is
+// already dead.
 func (c *Container) destroy() error {
+	if c.state.Cgroup != nil {
+		cg, err := c.cgroup()
+		if err == nil {
+			err = cg.Destroy()
+		}
+		if err != nil {
+			return err
+		}
+	}
 	if c.state.Config != nil && c.state.Config.Hooks != nil && c.state.Pid != 0 {
 		h := c.state.Config.Hooks
 		hooks.RunAll("poststop", h.Poststop, c.state.Spec(state.Stopped), func(err error) {

@@ -17,7 +17,7 @@ func (c *Container) Kill(sig unix.Signal, all bool) error {
 	}
 	defer unix.Close(fd)
 	if all {
-		c.signalOthers(sig)
+		c.signalAll(sig)
 	}
 	if err := unix.PidfdSendSignal(fd, sig, nil, 0); err != nil {
 		if errors.Is(err, unix.ESRCH) {
@@ -28,9 +28,20 @@ func (c *Container) Kill(sig unix.Signal, all bool) error {
 	return nil
 }
 
-// signalOthers signals every process that shares init's PID namespace, when the container has
+// signalAll signals every process of the container: those in its cgroup, or, when there is no
+// cgroup to ask, those in its own PID namespace.
+func (c *Container) signalAll(sig unix.Signal) {
+	if cg, err := c.cgroup(); err == nil {
+		if err := cg.Signal(sig); err == nil {
+			return
+		}
+	}
+	c.signalPidNS(sig)
+}
+
+// signalPidNS signals every process that shares init's PID namespace, when the container has
 // its own; without one, only init can be told apart from the host's processes.
-func (c *Container) signalOthers(sig unix.Signal) {
+func (c *Container) signalPidNS(sig unix.Signal) {
 	if !c.state.OwnPidNS {
 		return
 	}

@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -68,6 +70,15 @@ func launch(c *Container, o *CreateOptions, plan *namespaces.Plan) (*launched, e
 	defer closeAll(nsFiles)
 	extra = append(extra, nsFiles...)
 	env = append(env, nsEnv...)
+	attr := plan.SysProcAttr()
+	cgFiles, cgDir, cgEnv, err := cgroupJoin(c, attr, 3+len(extra), syncFd)
+	if err != nil {
+		hostSync.Close()
+		return nil, err
+	}
+	defer closeAll(append(cgFiles, cgDir...))
+	extra = append(extra, cgFiles...)
+	env = append(env, cgEnv...)
 
 	l.cmd = &exec.Cmd{
 		Path:        "/proc/self/exe",
@@ -78,7 +89,7 @@ func launch(c *Container, o *CreateOptions, plan *namespaces.Plan) (*launched, e
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,
 		ExtraFiles:  extra,
-		SysProcAttr: plan.SysProcAttr(),
+		SysProcAttr: attr,
 	}
 	if err := l.cmd.Start(); err != nil {
 		hostSync.Close()
@@ -94,6 +105,37 @@ func launch(c *Container, o *CreateOptions, plan *namespaces.Plan) (*launched, e
 		return l, fmt.Errorf("pidfd_open init: %w", err)
 	}
 	return l, nil
+}
+
+// cgroupJoin arranges for init to be in its cgroup before it runs any Go code: on v2 clone3
+// places it there (CLONE_INTO_CGROUP); on v1 the nsenter constructor writes into the tasks
+// files given here as fds firstFd, firstFd+1, ... The v2 directory is only for clone3: it
+// stays open until init is started and is not passed on.
+func cgroupJoin(c *Container, attr *syscall.SysProcAttr, firstFd, syncFd int) (tasks, v2dir []*os.File, env []string, err error) {
+	if c.cg == nil || !c.cg.JoinsItself() {
+		return nil, nil, nil, nil
+	}
+	tasks, dir, err := c.cg.OpenJoinFiles()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if dir != nil {
+		attr.UseCgroupFD, attr.CgroupFD = true, int(dir.Fd())
+		return nil, []*os.File{dir}, nil, nil
+	}
+	if len(tasks) == 0 {
+		return nil, nil, nil, nil
+	}
+	fds := make([]string, len(tasks))
+	for i := range tasks {
+		fds[i] = strconv.Itoa(firstFd + i)
+	}
+	env = []string{
+		namespaces.EnvNsenter + "=1",
+		namespaces.EnvSyncFd + "=" + strconv.Itoa(syncFd),
+		"_BERTH_CGROUP_FDS=" + strings.Join(fds, ","),
+	}
+	return tasks, nil, env, nil
 }
 
 // adoptForkedInit reads the PID of the init that nsenter forked (a child of ours through

@@ -43,6 +43,12 @@ func (i *initProcess) run() error {
 	if i.spec == nil || i.spec.Process == nil || startLn == nil {
 		return fmt.Errorf("init: incomplete config from the host")
 	}
+	if i.cfg.NewCgroupNS {
+		// Only now, inside the container's cgroups, so that they are the namespace's root.
+		if err := unix.Unshare(unix.CLONE_NEWCGROUP); err != nil {
+			return fmt.Errorf("linux.namespaces: new cgroup namespace: %w", err)
+		}
+	}
 	if err := i.setupNamespaced(); err != nil {
 		return err
 	}

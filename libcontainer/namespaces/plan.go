@@ -156,10 +156,18 @@ func (p *Plan) SysProcAttr() *syscall.SysProcAttr {
 	return attr
 }
 
-// newFlags ORs the clone flags of the new namespaces, with or without the user one.
+// InitMakesCgroupNS reports whether init must unshare a new cgroup namespace itself.
+func (p *Plan) InitMakesCgroupNS() bool { return p.New(specs.CgroupNamespace) }
+
+// newFlags ORs the clone flags of the new namespaces, with or without the user one. A new
+// cgroup namespace is never among them: it takes its root from the cgroup its maker is in, so
+// init makes it itself once it sits in the container's cgroups (see InitMakesCgroupNS).
 func (p *Plan) newFlags(withUser bool) uintptr {
 	var flags uintptr
 	for _, e := range p.entries {
+		if e.kind.typ == specs.CgroupNamespace {
+			continue
+		}
 		if e.path == "" && (withUser || e.kind.typ != specs.UserNamespace) {
 			flags |= e.kind.flag
 		}

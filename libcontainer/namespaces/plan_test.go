@@ -110,7 +110,8 @@ func TestPlanPaths(t *testing.T) {
 	}{
 		{"no linux section", &specs.Spec{}, false, false, 0, false, 0},
 		{"all new", spec("pid", "network", "ipc", "uts", "mount", "cgroup"), false, false,
-			syscall.CLONE_NEWPID | syscall.CLONE_NEWNET | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWNS | 0x02000000, false, 0},
+			// no CLONE_NEWCGROUP: init makes that one itself, inside its cgroups
+			syscall.CLONE_NEWPID | syscall.CLONE_NEWNET | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWNS, false, 0},
 		{"all new with user", withMaps(spec("user", "pid", "mount")), false, false,
 			syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, true, 0},
 		{"joined net, new pid", spec("pid", "network=/run/netns/x", "mount"), true, true, 0, false,

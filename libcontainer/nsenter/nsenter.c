@@ -77,6 +77,22 @@ static void join_all(const struct config *c)
 			die_setns(c, k, " after joining user");
 }
 
+/*
+ * join_cgroups moves this process, still its only thread, into the container's cgroups by
+ * writing "0" into each hierarchy's tasks file. It comes first: the namespaces joined next and
+ * everything init forks from now on are then accounted and limited.
+ */
+static void join_cgroups(const struct config *c)
+{
+	int i;
+
+	for (i = 0; i < c->cgroup_fds; i++) {
+		if (write(c->cgroup_fd[i], "0", 1) != 1)
+			ns_die("nsenter: join cgroup (fd %d): %s", c->cgroup_fd[i], ns_errstr(errno));
+		close(c->cgroup_fd[i]);
+	}
+}
+
 static void close_ns_fds(const struct config *c)
 {
 	int k;
@@ -182,6 +198,7 @@ static void nsenter_main(void)
 
 	ns_parse_config(&c);
 	ns_scrub_env();
+	join_cgroups(&c);
 
 	/*
 	 * Open the offsets file while still dumpable: a non-dumpable process's /proc/self files

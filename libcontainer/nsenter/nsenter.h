@@ -22,11 +22,13 @@
 #define ENV_OFFSETS "_BERTH_TIMENS_OFFSETS"
 #define ENV_FORK "_BERTH_FORK"
 #define ENV_SYNC_FD "_BERTH_SYNC_FD"
+#define ENV_CGROUP_FDS "_BERTH_CGROUP_FDS"
 
 enum {
 	NS_COUNT = 8,
 	NS_FDS_MAX = 256,   /* longest _BERTH_NS_FDS: 8 entries of "cgroup:2147483647" fit */
 	OFFSETS_MAX = 1024, /* longest _BERTH_TIMENS_OFFSETS: two clocks need ~70 bytes */
+	CGROUP_FDS_MAX = 16, /* one open tasks file per cgroup v1 hierarchy */
 	MSG_MAX = 512,      /* longest error sentence before JSON escaping */
 	FRAME_MAX = 64 + 6 * MSG_MAX,
 };
@@ -50,6 +52,8 @@ struct config {
 	unsigned long unshare_flags;
 	const char *offsets; /* NULL when no time offsets are given */
 	int fork;
+	int cgroup_fd[CGROUP_FDS_MAX]; /* open cgroup tasks files to write "0" into */
+	int cgroup_fds;
 };
 
 /* report.c: the sync fd (-1 until parsed), frames, and failing with an error frame. */

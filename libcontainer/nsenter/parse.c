@@ -190,6 +190,31 @@ static void parse_offsets(struct config *c)
 }
 
 /* parse_fork parses _BERTH_FORK; a pid namespace reaches only children, so it needs the fork. */
+/* parse_cgroup_fds reads _BERTH_CGROUP_FDS: comma-separated fds of cgroup tasks files. */
+static void parse_cgroup_fds(struct config *c)
+{
+	const char *s = getenv(ENV_CGROUP_FDS);
+	const char *p;
+
+	if (s == NULL || *s == '\0')
+		return;
+	for (p = s;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		int fd;
+
+		if (c->cgroup_fds == CGROUP_FDS_MAX)
+			ns_die("nsenter: %s: more than %d fds", ENV_CGROUP_FDS, CGROUP_FDS_MAX);
+		if (parse_fd(p, len, &fd) < 0 || fd == ns_sync_fd)
+			ns_die("nsenter: %s entry %d: want a file descriptor number of 3 or more",
+			    ENV_CGROUP_FDS, c->cgroup_fds);
+		c->cgroup_fd[c->cgroup_fds++] = fd;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+}
+
 static void parse_fork(struct config *c)
 {
 	const char *s = getenv(ENV_FORK);
@@ -212,7 +237,7 @@ void ns_scrub_env(void)
 {
 	static char empty[] = "";
 	static const char *const names[] = {ENV_ENABLE, ENV_NS_FDS, ENV_UNSHARE, ENV_OFFSETS,
-					    ENV_FORK};
+					    ENV_FORK, ENV_CGROUP_FDS};
 	char **e;
 	size_t i;
 
@@ -236,4 +261,5 @@ void ns_parse_config(struct config *c)
 	parse_unshare(c);
 	parse_offsets(c);
 	parse_fork(c);
+	parse_cgroup_fds(c);
 }

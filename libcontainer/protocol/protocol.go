@@ -75,6 +75,8 @@ type InitConfig struct {
 	NewMountNS bool `json:"newMountNS,omitempty"`
 	InUserNS   bool `json:"inUserNS,omitempty"`
 	NewUTSNS   bool `json:"newUTSNS,omitempty"`
+	// NewCgroupNS: init unshares the cgroup namespace itself, once it is in its cgroups.
+	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
 }
 
 // Send writes one frame.

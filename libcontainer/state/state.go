@@ -17,6 +17,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/sys"
 )
 
@@ -47,6 +48,7 @@ type State struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 	Config      *specs.Spec       `json:"config"`
 	OwnPidNS    bool              `json:"ownPidNS"`
+	Cgroup      *cgroups.Saved    `json:"cgroup,omitempty"`
 }
 
 // ErrNotExist is returned when there is no container with the ID.

@@ -1,0 +1,233 @@
+package cgroups
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/opencontainers/cgroups"
+	"github.com/opencontainers/cgroups/manager"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	// The devices controller needs its rule engine (v1 lists, v2 eBPF), registered by import.
+	_ "github.com/opencontainers/cgroups/devices"
+)
+
+// Drivers.
+const (
+	DriverCgroupfs = "cgroupfs"
+	DriverSystemd  = "systemd"
+)
+
+// Saved is what the state file keeps so that later commands find the same cgroup without the
+// flags of create (podman calls update, pause and delete without --systemd-cgroup).
+type Saved struct {
+	Driver string            `json:"driver"`
+	Config *cgroups.Cgroup   `json:"config"`
+	Paths  map[string]string `json:"paths"`
+}
+
+// Manager is one container's cgroup.
+type Manager struct {
+	m      cgroups.Manager
+	config *cgroups.Cgroup
+	driver string
+}
+
+// New prepares the cgroup of a new container from linux.cgroupsPath and linux.resources; it
+// creates nothing yet.
+func New(s *specs.Spec, id, driver string) (*Manager, error) {
+	cfg, err := Config(s, id, driver)
+	if err != nil {
+		return nil, err
+	}
+	var r *specs.LinuxResources
+	if s.Linux != nil {
+		r = s.Linux.Resources
+	}
+	avail, err := AvailableControllers()
+	if err != nil {
+		return nil, fmt.Errorf("cgroups: %w", err)
+	}
+	// Always: the devices controller is needed for the default device rules even without
+	// linux.resources.
+	if err := Missing(r, avail); err != nil {
+		return nil, err
+	}
+	for _, w := range Warnings(r, avail) {
+		slog.Warn("config.json: "+w, "id", id)
+	}
+	m, err := manager.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cgroups (%s driver): %w", driver, err)
+	}
+	return &Manager{m: m, config: cfg, driver: driver}, nil
+}
+
+// Load finds a container's cgroup again from its state.
+func Load(saved *Saved) (*Manager, error) {
+	if saved == nil || saved.Config == nil {
+		return nil, errors.New("no cgroup recorded for this container")
+	}
+	m, err := manager.NewWithPaths(saved.Config, saved.Paths)
+	if err != nil {
+		return nil, fmt.Errorf("cgroups: %w", err)
+	}
+	return &Manager{m: m, config: saved.Config, driver: saved.Driver}, nil
+}
+
+// Save returns what the state file keeps.
+func (m *Manager) Save() *Saved {
+	return &Saved{Driver: m.driver, Config: m.config, Paths: m.m.GetPaths()}
+}
+
+// JoinsItself reports whether init joins the cgroup on its own (cgroupfs: by writing to the
+// tasks files before the Go runtime starts, or clone3 CLONE_INTO_CGROUP on v2). With systemd,
+// systemd must move the process into its scope: the host calls Apply with init's PID.
+func (m *Manager) JoinsItself() bool { return m.driver != DriverSystemd }
+
+// Create makes the cgroup and applies linux.resources before init exists, so that init can
+// join it at once. Nothing of it is left when it fails.
+func (m *Manager) Create() error {
+	if err := m.m.Apply(-1); err != nil {
+		m.m.Destroy()
+		return fmt.Errorf("create cgroup: %w", err)
+	}
+	if err := m.set(m.config.Resources); err != nil {
+		m.m.Destroy()
+		return err
+	}
+	return nil
+}
+
+// Apply puts pid into the cgroup (systemd: starts the scope) and applies the resources.
+func (m *Manager) Apply(pid int) error {
+	if err := m.m.Apply(pid); err != nil {
+		return fmt.Errorf("join cgroup: %w", err)
+	}
+	return m.set(m.config.Resources)
+}
+
+// Update applies new resources to a live container.
+func (m *Manager) Update(r *cgroups.Resources) error {
+	if err := m.set(r); err != nil {
+		return err
+	}
+	m.config.Resources = r
+	return nil
+}
+
+func (m *Manager) set(r *cgroups.Resources) error {
+	if r == nil {
+		return nil
+	}
+	if err := m.m.Set(r); err != nil {
+		return fmt.Errorf("linux.resources: %w", err)
+	}
+	return nil
+}
+
+// Pids lists every process in the container's cgroup, sub-cgroups included.
+func (m *Manager) Pids() ([]int, error) { return m.m.GetAllPids() }
+
+// Freeze and Thaw pause and resume every process of the container.
+func (m *Manager) Freeze() error { return m.m.Freeze(cgroups.Frozen) }
+func (m *Manager) Thaw() error   { return m.m.Freeze(cgroups.Thawed) }
+
+// Paused reports whether the freezer holds the container.
+func (m *Manager) Paused() bool {
+	st, err := m.m.GetFreezerState()
+	return err == nil && st == cgroups.Frozen
+}
+
+// Stats returns the cgroup's statistics.
+func (m *Manager) Stats() (*cgroups.Stats, error) { return m.m.GetStats() }
+
+// Path returns the cgroup's directory for a controller ("" on v2).
+func (m *Manager) Path(controller string) string { return m.m.Path(controller) }
+
+// Destroy removes the cgroup. Processes still in it (a container without its own PID namespace
+// leaves its children behind) are frozen, killed and waited for, a bounded number of times.
+func (m *Manager) Destroy() error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		if err = m.m.Destroy(); err == nil {
+			return nil
+		}
+		m.killAll()
+		time.Sleep(time.Duration(attempt+1) * 10 * time.Millisecond)
+	}
+	return fmt.Errorf("remove cgroup %s: %w", m.describe(), err)
+}
+
+// Signal sends sig to every process in the cgroup. SIGKILL is sent with the cgroup frozen, so
+// that no process can fork its way out of it meanwhile.
+func (m *Manager) Signal(sig unix.Signal) error {
+	frozen := sig == unix.SIGKILL && m.Freeze() == nil
+	pids, err := m.Pids()
+	for _, pid := range pids {
+		unix.Kill(pid, sig)
+	}
+	if frozen {
+		m.Thaw()
+	}
+	return err
+}
+
+func (m *Manager) killAll() {
+	m.Signal(unix.SIGKILL)
+	// Give the killed processes a moment to leave; their parents reap them.
+	for i := 0; i < 20; i++ {
+		if pids, err := m.Pids(); err != nil || len(pids) == 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (m *Manager) describe() string {
+	for _, p := range m.m.GetPaths() {
+		return p
+	}
+	return "(none)"
+}
+
+// OpenJoinFiles returns what init needs to join the cgroup by itself: on cgroup v1 one open
+// `tasks` file per hierarchy (init's C constructor writes "0" into each while it is still one
+// thread: ~0.1 ms, where the host writing init's PID into cgroup.procs waits for an RCU grace
+// period); on v2 the cgroup's directory, for clone3 CLONE_INTO_CGROUP.
+func (m *Manager) OpenJoinFiles() (tasks []*os.File, v2dir *os.File, err error) {
+	if cgroups.IsCgroup2UnifiedMode() {
+		dir, err := os.OpenFile(m.m.Path(""), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return nil, nil, fmt.Errorf("open cgroup: %w", err)
+		}
+		return nil, dir, nil
+	}
+	seen := map[string]bool{}
+	for _, p := range m.m.GetPaths() {
+		if p == "" || seen[p] {
+			continue
+		}
+		seen[p] = true
+		f, err := os.OpenFile(p+"/tasks", os.O_WRONLY|unix.O_CLOEXEC, 0)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // a hierarchy without tasks (the unified one on a hybrid host)
+		}
+		if err != nil {
+			closeFiles(tasks)
+			return nil, nil, fmt.Errorf("open cgroup: %w", err)
+		}
+		tasks = append(tasks, f)
+	}
+	return tasks, nil, nil
+}
+
+func closeFiles(fs []*os.File) {
+	for _, f := range fs {
+		f.Close()
+	}
+}

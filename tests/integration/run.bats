@@ -1,0 +1,77 @@
+#!/usr/bin/env bats
+# `run` in the foreground: signals, the terminal berth relays itself, and --pidfd-socket.
+
+load helpers
+
+setup() {
+	berth_setup
+}
+
+teardown() {
+	cleanup_berth
+}
+
+RECVFD_BIN=${RECVFD_BIN:-$REPO/.cache/bin/recvfd}
+
+@test "run in the foreground forwards SIGTERM to the container and returns its status" {
+	setup_bundle sh -c 'trap "exit 42" TERM; echo up >/tmp/up; sleep 1000 & wait'
+	berth run --bundle "$BUNDLE" "$ID" >/dev/null 2>&1 &
+	local run_pid=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $BUNDLE/rootfs/tmp/up ]] && break
+		sleep 0.05
+	done
+	[[ -e $BUNDLE/rootfs/tmp/up ]] || fail "the container did not come up"
+	kill -TERM "$run_pid"
+	local status=0
+	wait "$run_pid" || status=$?
+	assert_equal "$status" 42
+}
+
+@test "run in the foreground returns 128+N when the container dies of signal N" {
+	setup_bundle sh -c 'kill -KILL $$'
+	run_unpiped berth run --bundle "$BUNDLE" "$ID"
+	assert_equal "$status" 137
+}
+
+@test "run in the foreground relays the terminal when there is no console socket" {
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	setup_bundle sh -c 'tty; [ -t 0 ] && echo stdin-is-a-tty'
+	update_config '.process.terminal = true'
+	# script(1) gives berth a terminal of its own, as a user's shell would.
+	run script -qec "$(printf '%q ' "$BERTH_BIN" --root "$BERTH_ROOT" run --bundle "$BUNDLE" "$ID")" /dev/null
+	assert_success
+	assert_output --partial /dev/pts/0
+	assert_output --partial stdin-is-a-tty
+}
+
+@test "a terminal without --console-socket is refused for create and run --detach" {
+	setup_bundle true
+	update_config '.process.terminal = true'
+	run berth create --bundle "$BUNDLE" "$ID"
+	assert_failure
+	run berth run -d --bundle "$BUNDLE" "$ID"
+	assert_failure
+	assert_no_leaks
+}
+
+@test "--pidfd-socket receives a pidfd of the container's init" {
+	requires_berth # runc 1.1 has no --pidfd-socket
+	[[ -x $RECVFD_BIN ]] || fail "$RECVFD_BIN is missing: run make test-helpers"
+	setup_bundle sleep 100
+	local sock=$BATS_TEST_TMPDIR/pidfd.sock out=$BATS_TEST_TMPDIR/pidfd.out
+	"$RECVFD_BIN" "$sock" >"$out" 3>&- &
+	local recv=$!
+	echo "$recv" >>"$BERTH_PIDS_FILE"
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -S $sock ]] && break
+		sleep 0.05
+	done
+	create_container "$ID" --pidfd-socket "$sock"
+	wait "$recv"
+	run cat "$out"
+	assert_line 'anon_inode:[pidfd]'
+	assert_line "pid $(container_pid "$ID")"
+}
