@@ -15,7 +15,10 @@ RECVFD_BIN=${RECVFD_BIN:-$REPO/.cache/bin/recvfd}
 
 @test "run in the foreground forwards SIGTERM to the container and returns its status" {
 	setup_bundle sh -c 'trap "exit 42" TERM; echo up >/tmp/up; sleep 1000 & wait'
-	berth run --bundle "$BUNDLE" "$ID" >/dev/null 2>&1 &
+	update_config '.root.readonly = false'
+	# The binary itself, not the berth() wrapper: $! must be berth's PID, not a subshell's.
+	_record_container_id run "$ID"
+	"$BERTH_BIN" --root "$BERTH_ROOT" run --bundle "$BUNDLE" "$ID" >/dev/null 2>&1 3>&- &
 	local run_pid=$!
 	local i
 	for ((i = 0; i < 100; i++)); do
@@ -31,6 +34,8 @@ RECVFD_BIN=${RECVFD_BIN:-$REPO/.cache/bin/recvfd}
 
 @test "run in the foreground returns 128+N when the container dies of signal N" {
 	setup_bundle sh -c 'kill -KILL $$'
+	# Without its own PID namespace: a namespace's init is immune to signals from inside it.
+	update_config '.linux.namespaces |= map(select(.type != "pid"))'
 	run_unpiped berth run --bundle "$BUNDLE" "$ID"
 	assert_equal "$status" 137
 }
