@@ -61,7 +61,7 @@ func newApp() *cli.App {
 		Before: setupLogging,
 		Commands: []*cli.Command{
 			createCommand, startCommand, runCommand, killCommand, deleteCommand,
-			stateCommand, listCommand, specCommand,
+			stateCommand, listCommand, specCommand, pauseCommand, resumeCommand, updateCommand, eventsCommand, psCommand,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -38,7 +38,7 @@ func mergeMemory(out *specs.LinuxResources, m *specs.LinuxMemory) {
 	setNonZero(&o.Limit, m.Limit)
 	setNonZero(&o.Reservation, m.Reservation)
 	setNonZero(&o.Swap, m.Swap)
-	setNonZero(&o.Kernel, m.Kernel) //nolint:staticcheck // deprecated, but still in configs: Warnings reports it
+	// memory.kernel is deprecated and never applied (cgroups.Warnings says so): not kept either.
 	setNonZero(&o.KernelTCP, m.KernelTCP)
 	set(&o.Swappiness, m.Swappiness)
 	set(&o.DisableOOMKiller, m.DisableOOMKiller)
