@@ -60,7 +60,7 @@ func newApp() *cli.App {
 		},
 		Before: setupLogging,
 		Commands: []*cli.Command{
-			createCommand, startCommand, runCommand, killCommand, deleteCommand,
+			createCommand, startCommand, runCommand, execCommand, killCommand, deleteCommand,
 			stateCommand, listCommand, specCommand, pauseCommand, resumeCommand, updateCommand, eventsCommand, psCommand,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},

@@ -231,3 +231,12 @@ func closeFiles(fs []*os.File) {
 		f.Close()
 	}
 }
+
+// Join adds pid to the container's cgroup (exec with the systemd driver; cgroupfs joins by
+// itself through OpenJoinFiles).
+func (m *Manager) Join(pid int) error {
+	if err := m.m.AddPid("", pid); err != nil {
+		return fmt.Errorf("join cgroup: %w", err)
+	}
+	return nil
+}

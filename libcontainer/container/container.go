@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/cgroups"
@@ -54,6 +55,9 @@ func (c *Container) Close() { c.dir.Close() }
 
 // ID returns the container's ID.
 func (c *Container) ID() string { return c.state.ID }
+
+// Config returns the container's config, as it was at create (and after updates).
+func (c *Container) Config() *specs.Spec { return c.state.Config }
 
 // Pid returns the host PID of the container's init.
 func (c *Container) Pid() int { return c.state.Pid }

@@ -104,7 +104,19 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err := dir.Save(c.state); err != nil {
 		return c, nil, err
 	}
-	l, err = launch(c, o, plan)
+	cons, err := consoleFile(o)
+	if err != nil {
+		return c, nil, err
+	}
+	if cons != nil {
+		defer cons.Close()
+	}
+	l, err = launch(c, launchSpec{
+		preserve: o.ListenFds + o.PreserveFds,
+		console:  cons,
+		startDir: dir.Path,
+		dir:      c.state.Bundle, // relative bind sources are relative to the bundle
+	}, plan)
 	if err != nil {
 		return c, l, err
 	}

@@ -28,23 +28,25 @@ type launched struct {
 	ours bool
 }
 
+// launchSpec says what init gets besides its namespaces and cgroup.
+type launchSpec struct {
+	preserve int      // fds 3 .. 3+preserve-1 of berth pass on at the same numbers
+	console  *os.File // connection to the console socket, or nil
+	startDir string   // state directory for the start socket; "" when init execs at once
+	dir      string   // init's working directory
+}
+
 // launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
 // docs/ARCHITECTURE.md says: stdio, the preserved fds, then berth's own.
-func launch(c *Container, o *CreateOptions, plan *namespaces.Plan) (*launched, error) {
+func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, error) {
 	hostSync, initSync, err := socketpair()
 	if err != nil {
 		return nil, err
 	}
 	defer initSync.Close()
 	l := &launched{sync: hostSync, pidfd: -1}
-	startLn, err := listenStart(c.dir.Path)
-	if err != nil {
-		hostSync.Close()
-		return nil, err
-	}
-	defer startLn.Close()
 
-	extra := preservedFiles(o.ListenFds + o.PreserveFds)
+	extra := preservedFiles(ls.preserve)
 	// init gets only berth's own variables: nothing of the caller's environment (which might
 	// even carry _BERTH_* names) reaches the container; the program's env comes from the config.
 	var env []string
@@ -54,13 +56,17 @@ func launch(c *Container, o *CreateOptions, plan *namespaces.Plan) (*launched, e
 	}
 	syncFd := 3 + len(extra)
 	add(initproc.EnvSyncFd, initSync)
-	add(initproc.EnvStartFd, startLn)
-	if cons, err := consoleFile(o); err != nil {
-		hostSync.Close()
-		return nil, err
-	} else if cons != nil {
-		defer cons.Close()
-		add(initproc.EnvConsoleFd, cons)
+	if ls.startDir != "" {
+		startLn, err := listenStart(ls.startDir)
+		if err != nil {
+			hostSync.Close()
+			return nil, err
+		}
+		defer startLn.Close()
+		add(initproc.EnvStartFd, startLn)
+	}
+	if ls.console != nil {
+		add(initproc.EnvConsoleFd, ls.console)
 	}
 	nsFiles, nsEnv, err := plan.OpenJoins(3+len(extra), syncFd)
 	if err != nil {
@@ -84,7 +90,7 @@ func launch(c *Container, o *CreateOptions, plan *namespaces.Plan) (*launched, e
 		Path:        "/proc/self/exe",
 		Args:        []string{"berth", "init"},
 		Env:         env,
-		Dir:         c.state.Bundle, // relative bind sources are relative to the bundle
+		Dir:         ls.dir,
 		Stdin:       os.Stdin,
 		Stdout:      os.Stdout,
 		Stderr:      os.Stderr,

@@ -40,8 +40,11 @@ func (i *initProcess) run() error {
 		return err
 	}
 	i.cfg, i.spec = msg.Config, msg.Config.Spec
-	if i.spec == nil || i.spec.Process == nil || startLn == nil {
+	if i.spec == nil || i.spec.Process == nil || (startLn == nil && !i.cfg.Exec) {
 		return fmt.Errorf("init: incomplete config from the host")
+	}
+	if i.cfg.Exec {
+		return i.runExec(consoleSock)
 	}
 	if i.cfg.NewCgroupNS {
 		// Only now, inside the container's cgroups, so that they are the namespace's root.
@@ -221,7 +224,7 @@ func (i *initProcess) prepareProcess() (*process.Program, error) {
 // execProgram is the part after start: startContainer hooks, the switch to the container's
 // user, closing every fd the program must not see, and execve.
 func (i *initProcess) execProgram(prog *process.Program) error {
-	if h := i.spec.Hooks; h != nil {
+	if h := i.spec.Hooks; h != nil && !i.cfg.Exec {
 		st := *i.cfg.State
 		st.Status = specs.StateCreated
 		if err := hooks.Run(hooks.StartContainer, h.StartContainer, &st); err != nil {

@@ -183,3 +183,26 @@ func TestKnownTypesAreAllAccepted(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanToEnterJoinsEveryNamespaceOfInit(t *testing.T) {
+	s := withMaps(spec("user", "pid", "mount", "network", "cgroup"))
+	p, err := PlanToEnter(s, 4242)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, typ := range []specs.LinuxNamespaceType{"user", "pid", "mount", "network", "cgroup"} {
+		if !p.Joined(typ) || p.New(typ) {
+			t.Errorf("%s: joined=%v new=%v, want joined only", typ, p.Joined(typ), p.New(typ))
+		}
+	}
+	if p.Has(specs.UTSNamespace) {
+		t.Error("uts is the host's for this container: exec must not join one")
+	}
+	if !p.NeedsNsenter() || !p.Forks() {
+		t.Error("entering a pid namespace needs nsenter and its fork")
+	}
+	attr := p.SysProcAttr()
+	if attr.Cloneflags != 0 || len(attr.UidMappings) != 0 {
+		t.Errorf("exec must not create namespaces: %+v", attr)
+	}
+}

@@ -29,6 +29,14 @@
 //	start ────────────────────────────────────────▶ startContainer hooks, credentials, execve
 //	                            ◀── EOF ─────────── exec succeeded (the socket was close-on-exec)
 //	                            ◀── error {error} ─ exec or a hook failed; init exits 1
+//
+// berth exec starts the same init in the container's namespaces with config {exec: true}; it
+// sets up the process and execs at once, so the host reads EOF (success) or an error frame:
+//
+//	berth exec                                     init (exec mode)
+//	config {spec.process, exec} ──────────────────▶ console, rlimits, cwd, credentials, execve
+//	                            ◀── EOF ─────────── the program runs
+//	                            ◀── error {error} ─ it could not; init exits 1
 package protocol
 
 import (
@@ -75,6 +83,9 @@ type InitConfig struct {
 	NewMountNS bool `json:"newMountNS,omitempty"`
 	InUserNS   bool `json:"inUserNS,omitempty"`
 	NewUTSNS   bool `json:"newUTSNS,omitempty"`
+	// Exec: this init enters a running container (berth exec): no rootfs, no start socket; it
+	// execs as soon as the process is set up.
+	Exec bool `json:"exec,omitempty"`
 	// NewCgroupNS: init unshares the cgroup namespace itself, once it is in its cgroups.
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
 }

@@ -1,0 +1,189 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/namespaces"
+	"github.com/berth-runtime/berth/libcontainer/protocol"
+	"github.com/berth-runtime/berth/libcontainer/signals"
+	"github.com/berth-runtime/berth/libcontainer/state"
+)
+
+// ExecOptions are exec's flags, with the process already built (see ExecProcess).
+type ExecOptions struct {
+	Process       *specs.Process
+	ConsoleSocket string
+	PidFile       string
+	PidfdSocket   string
+	PreserveFds   int
+	Detach        bool
+	IgnorePaused  bool
+}
+
+// Exec runs another process in the container, in all of its namespaces and its cgroup, set up
+// from o.Process. Detached it returns once the program runs; in the foreground it relays
+// signals (and the terminal without a console socket) and returns the program's exit status.
+func (c *Container) Exec(o *ExecOptions) (int, error) {
+	if err := c.checkExecStatus(o.IgnorePaused); err != nil {
+		return 1, err
+	}
+	consoleHost, cons, err := execConsole(o)
+	if err != nil {
+		return 1, err
+	}
+	if consoleHost != nil {
+		defer consoleHost.Close()
+	}
+	l, err := c.launchExec(o, cons)
+	if cons != nil {
+		cons.Close()
+	}
+	if err != nil {
+		if l != nil {
+			l.kill()
+			l.release()
+		}
+		return 1, err
+	}
+	defer l.release()
+	if o.Detach {
+		return 0, nil
+	}
+	return c.waitExec(l, consoleHost, o.Process.Terminal)
+}
+
+func (c *Container) checkExecStatus(ignorePaused bool) error {
+	switch status := c.Status(); status {
+	case string(state.Running), string(state.Created):
+		return nil
+	case Paused:
+		if ignorePaused {
+			return nil
+		}
+		return errors.New("cannot exec in a paused container (use --ignore-paused to override)")
+	default:
+		return fmt.Errorf("cannot exec in a %s container", status)
+	}
+}
+
+// execConsole returns the console connection init sends the pty master to: --console-socket,
+// or, in the foreground, a socketpair whose other end berth relays itself.
+func execConsole(o *ExecOptions) (host, child *os.File, err error) {
+	switch {
+	case !o.Process.Terminal && o.ConsoleSocket != "":
+		return nil, nil, errors.New("--console-socket given but there is no terminal (use --tty)")
+	case !o.Process.Terminal:
+		return nil, nil, nil
+	case o.ConsoleSocket != "":
+		child, err = consoleFile(&CreateOptions{ConsoleSocket: o.ConsoleSocket})
+		return nil, child, err
+	case o.Detach:
+		return nil, nil, errors.New("--tty with --detach needs --console-socket to receive the terminal")
+	}
+	return socketpair()
+}
+
+// launchExec starts init in the container's namespaces and cgroup and waits until it has
+// become the program (EOF on the sync socket) or failed.
+func (c *Container) launchExec(o *ExecOptions, cons *os.File) (*launched, error) {
+	pidfd, err := c.openInit()
+	if err != nil {
+		return nil, err
+	}
+	defer unix.Close(pidfd)
+	plan, err := namespaces.PlanToEnter(c.state.Config, c.state.Pid)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := c.cgroup(); err != nil && c.state.Cgroup != nil {
+		return nil, err
+	}
+	l, err := launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/"}, plan)
+	if err != nil {
+		return l, err
+	}
+	// The namespace files were opened by path: make sure they still were init's.
+	if exited(pidfd) {
+		return l, errNotRunning
+	}
+	if c.cg != nil && !c.cg.JoinsItself() {
+		if err := c.cg.Join(l.pid); err != nil {
+			return l, err
+		}
+	}
+	spec := *c.state.Config
+	spec.Process = o.Process
+	cfg := &protocol.InitConfig{Spec: &spec, Exec: true, PreserveFds: o.PreserveFds, State: c.state.Spec(state.Running)}
+	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
+		return l, err
+	}
+	m, err := protocol.Receive(l.sync)
+	switch {
+	case errors.Is(err, protocol.ErrClosed):
+	case err != nil:
+		return l, err
+	case m.Type == protocol.TypeError:
+		return l, protocol.RemoteError(m.Error)
+	default:
+		return l, fmt.Errorf("protocol: unexpected %q message from init", m.Type)
+	}
+	return l, publishExecPid(l, o)
+}
+
+func exited(pidfd int) bool {
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	n, _ := unix.Poll(fds, 0)
+	return n > 0
+}
+
+func publishExecPid(l *launched, o *ExecOptions) error {
+	if o.PidFile != "" {
+		abs, err := filepath.Abs(o.PidFile)
+		if err != nil {
+			return fmt.Errorf("--pid-file: %w", err)
+		}
+		if err := state.WriteFileAtomic(abs, []byte(strconv.Itoa(l.pid)), 0o644); err != nil {
+			return fmt.Errorf("--pid-file: %w", err)
+		}
+	}
+	if o.PidfdSocket != "" {
+		if err := sendPidfd(o.PidfdSocket, l.pidfd); err != nil {
+			return fmt.Errorf("--pidfd-socket: %w", err)
+		}
+	}
+	return nil
+}
+
+// waitExec relays signals and the terminal until the program exits, and returns its status.
+func (c *Container) waitExec(l *launched, consoleHost *os.File, terminal bool) (int, error) {
+	var relay *console.Relay
+	if consoleHost != nil && terminal {
+		master, err := console.RecvFd(consoleHost)
+		if err != nil {
+			l.kill()
+			return 1, fmt.Errorf("receive terminal: %w", err)
+		}
+		if relay, err = console.StartRelay(master); err != nil {
+			l.kill()
+			return 1, err
+		}
+	}
+	stop := signals.Forward(func(sig unix.Signal) error {
+		return unix.PidfdSendSignal(l.pidfd, sig, nil, 0)
+	}, relay != nil)
+	ws := l.reap()
+	stop()
+	if relay != nil {
+		relay.Wait()
+		relay.Close()
+	}
+	return exitCode(ws), nil
+}

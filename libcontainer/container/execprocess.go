@@ -1,0 +1,118 @@
+package container
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+// ExecFlags are exec's flags that shape the process, applied over the container's own
+// process.
+type ExecFlags struct {
+	Args           []string
+	Cwd            string
+	Env            []string
+	User           string // "UID[:GID]"
+	AdditionalGids []string
+	Caps           []string
+	Tty            bool
+	NoNewPrivs     bool
+	AppArmor       string
+	ProcessLabel   string
+}
+
+// ExecProcess builds exec's process as runc does: the container's process with the program
+// replaced, the flags' env appended (later entries win), their capabilities added to the
+// bounding, effective and permitted sets, and a terminal only when --tty asks for one.
+func ExecProcess(base *specs.Process, f *ExecFlags) (*specs.Process, error) {
+	if len(f.Args) == 0 {
+		return nil, fmt.Errorf("a command to run is required (or --process FILE)")
+	}
+	p := copyProcess(base)
+	p.Args = f.Args
+	p.Terminal = f.Tty
+	p.ConsoleSize = nil
+	p.Env = append(p.Env, f.Env...)
+	if f.Cwd != "" {
+		p.Cwd = f.Cwd
+	}
+	if f.NoNewPrivs {
+		p.NoNewPrivileges = true
+	}
+	if f.AppArmor != "" {
+		p.ApparmorProfile = f.AppArmor
+	}
+	if f.ProcessLabel != "" {
+		p.SelinuxLabel = f.ProcessLabel
+	}
+	if err := applyUserFlag(&p.User, f.User); err != nil {
+		return nil, err
+	}
+	for _, g := range f.AdditionalGids {
+		gid, err := strconv.ParseUint(g, 10, 32)
+		if err != nil {
+			return nil, fmt.Errorf("--additional-gids %q: want a numeric gid", g)
+		}
+		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(gid))
+	}
+	addCaps(p, f.Caps)
+	return p, nil
+}
+
+func applyUserFlag(u *specs.User, flag string) error {
+	if flag == "" {
+		return nil
+	}
+	uidStr, gidStr, hasGid := strings.Cut(flag, ":")
+	uid, err := strconv.ParseUint(uidStr, 10, 32)
+	if err != nil {
+		return fmt.Errorf("--user %q: want UID[:GID] as numbers", flag)
+	}
+	u.UID = uint32(uid)
+	if hasGid {
+		gid, err := strconv.ParseUint(gidStr, 10, 32)
+		if err != nil {
+			return fmt.Errorf("--user %q: want UID[:GID] as numbers", flag)
+		}
+		u.GID = uint32(gid)
+	}
+	return nil
+}
+
+func addCaps(p *specs.Process, caps []string) {
+	if len(caps) == 0 {
+		return
+	}
+	if p.Capabilities == nil {
+		p.Capabilities = &specs.LinuxCapabilities{}
+	}
+	for _, c := range caps {
+		c = strings.ToUpper(c)
+		if !strings.HasPrefix(c, "CAP_") {
+			c = "CAP_" + c
+		}
+		p.Capabilities.Bounding = append(p.Capabilities.Bounding, c)
+		p.Capabilities.Effective = append(p.Capabilities.Effective, c)
+		p.Capabilities.Permitted = append(p.Capabilities.Permitted, c)
+	}
+}
+
+// copyProcess copies what ExecProcess changes, so the container's own config stays as it is.
+func copyProcess(base *specs.Process) *specs.Process {
+	p := &specs.Process{}
+	if base != nil {
+		*p = *base
+	}
+	p.Env = append([]string(nil), p.Env...)
+	p.User.AdditionalGids = append([]uint32(nil), p.User.AdditionalGids...)
+	if p.Capabilities != nil {
+		c := *p.Capabilities
+		c.Bounding = append([]string(nil), c.Bounding...)
+		c.Effective = append([]string(nil), c.Effective...)
+		c.Permitted = append([]string(nil), c.Permitted...)
+		p.Capabilities = &c
+	}
+	return p
+}
