@@ -4,6 +4,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/container"
 	"github.com/berth-runtime/berth/spec"
 )
@@ -29,6 +30,7 @@ var execCommand = &cli.Command{
 		&cli.StringSliceFlag{Name: "cap", Aliases: []string{"c"}, Usage: "add a capability to the bounding set for the process"},
 		&cli.IntFlag{Name: "preserve-fds", Usage: "pass N additional file descriptors to the container (stdio + $LISTEN_FDS + N in total)"},
 		&cli.BoolFlag{Name: "ignore-paused", Usage: "allow exec in a paused container"},
+		&cli.StringSliceFlag{Name: "cgroup", Usage: "run the process in a sub-cgroup of the container's: PATH, or CONTROLLER[,CONTROLLER]:PATH"},
 	},
 	Action: func(ctx *cli.Context) error {
 		id, err := containerID(ctx)
@@ -43,7 +45,12 @@ var execCommand = &cli.Command{
 		if err != nil {
 			return opError("exec", id, err)
 		}
+		sub, err := cgroups.ParseSubCgroups(ctx.StringSlice("cgroup"))
+		if err != nil {
+			return opError("exec", id, err)
+		}
 		code, err := c.Exec(&container.ExecOptions{
+			SubCgroup:     sub,
 			Process:       p,
 			ConsoleSocket: ctx.String("console-socket"),
 			PidFile:       ctx.String("pid-file"),

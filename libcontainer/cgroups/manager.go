@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/opencontainers/cgroups"
@@ -198,23 +200,36 @@ func (m *Manager) describe() string {
 // OpenJoinFiles returns what init needs to join the cgroup by itself: on cgroup v1 one open
 // `tasks` file per hierarchy (init's C constructor writes "0" into each while it is still one
 // thread: ~0.1 ms, where the host writing init's PID into cgroup.procs waits for an RCU grace
-// period); on v2 the cgroup's directory, for clone3 CLONE_INTO_CGROUP.
-func (m *Manager) OpenJoinFiles() (tasks []*os.File, v2dir *os.File, err error) {
+// period); on v2 the cgroup's directory, for clone3 CLONE_INTO_CGROUP. sub names sub-cgroups
+// to join instead (exec --cgroup): by controller, "" for all of them.
+func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir *os.File, err error) {
 	if cgroups.IsCgroup2UnifiedMode() {
-		dir, err := os.OpenFile(m.m.Path(""), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		path, err := subPath(m.m.Path(""), pick(sub, ""))
+		if err != nil {
+			return nil, nil, err
+		}
+		dir, err := os.OpenFile(path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			return nil, nil, fmt.Errorf("open cgroup: %w", err)
 		}
 		return nil, dir, nil
 	}
 	seen := map[string]bool{}
-	for _, p := range m.m.GetPaths() {
-		if p == "" || seen[p] {
+	for ctrl, p := range m.m.GetPaths() {
+		if p == "" {
+			continue
+		}
+		p, err := subPath(p, pick(sub, ctrl))
+		if err != nil {
+			closeFiles(tasks)
+			return nil, nil, err
+		}
+		if seen[p] {
 			continue
 		}
 		seen[p] = true
 		f, err := os.OpenFile(p+"/tasks", os.O_WRONLY|unix.O_CLOEXEC, 0)
-		if errors.Is(err, os.ErrNotExist) {
+		if errors.Is(err, os.ErrNotExist) && pick(sub, ctrl) == "" {
 			continue // a hierarchy without tasks (the unified one on a hybrid host)
 		}
 		if err != nil {
@@ -224,6 +239,50 @@ func (m *Manager) OpenJoinFiles() (tasks []*os.File, v2dir *os.File, err error) 
 		tasks = append(tasks, f)
 	}
 	return tasks, nil, nil
+}
+
+func pick(sub map[string]string, ctrl string) string {
+	if p, ok := sub[ctrl]; ok {
+		return p
+	}
+	return sub[""]
+}
+
+// subPath joins a sub-cgroup below the container's, refusing one that climbs out of it.
+func subPath(base, sub string) (string, error) {
+	if sub == "" {
+		return base, nil
+	}
+	clean := filepath.Clean("/" + sub)
+	if clean != "/"+strings.TrimPrefix(sub, "/") || strings.Contains(sub, "..") {
+		return "", fmt.Errorf("--cgroup %q: must be a path below the container's cgroup", sub)
+	}
+	return filepath.Join(base, clean), nil
+}
+
+// ParseSubCgroups reads exec's --cgroup values: "PATH" for every controller, or
+// "CTRL[,CTRL...]:PATH".
+func ParseSubCgroups(values []string) (map[string]string, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	sub := map[string]string{}
+	for _, v := range values {
+		ctrls, path, ok := strings.Cut(v, ":")
+		if !ok {
+			ctrls, path = "", v
+		}
+		if path == "" {
+			return nil, fmt.Errorf("--cgroup %q: empty path", v)
+		}
+		for _, c := range strings.Split(ctrls, ",") {
+			if _, dup := sub[c]; dup {
+				return nil, fmt.Errorf("--cgroup %q: controller %q given twice", v, c)
+			}
+			sub[c] = path
+		}
+	}
+	return sub, nil
 }
 
 func closeFiles(fs []*os.File) {

@@ -26,6 +26,8 @@ type ExecOptions struct {
 	PreserveFds   int
 	Detach        bool
 	IgnorePaused  bool
+	// SubCgroup: exec --cgroup, parsed by cgroups.ParseSubCgroups.
+	SubCgroup map[string]string
 }
 
 // Exec runs another process in the container, in all of its namespaces and its cgroup, set up
@@ -106,7 +108,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File) (*launched, error)
 	if _, err := c.cgroup(); err != nil && c.state.Cgroup != nil {
 		return nil, err
 	}
-	l, err := launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/"}, plan)
+	l, err := launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup}, plan)
 	if err != nil {
 		return l, err
 	}

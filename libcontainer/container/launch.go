@@ -34,6 +34,8 @@ type launchSpec struct {
 	console  *os.File // connection to the console socket, or nil
 	startDir string   // state directory for the start socket; "" when init execs at once
 	dir      string   // init's working directory
+	// subCgroup: sub-cgroups of the container's to join instead (exec --cgroup).
+	subCgroup map[string]string
 }
 
 // launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
@@ -77,7 +79,7 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	extra = append(extra, nsFiles...)
 	env = append(env, nsEnv...)
 	attr := plan.SysProcAttr()
-	cgFiles, cgDir, cgEnv, err := cgroupJoin(c, attr, 3+len(extra), syncFd)
+	cgFiles, cgDir, cgEnv, err := cgroupJoin(c, ls.subCgroup, attr, 3+len(extra), syncFd)
 	if err != nil {
 		hostSync.Close()
 		return nil, err
@@ -117,11 +119,11 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 // places it there (CLONE_INTO_CGROUP); on v1 the nsenter constructor writes into the tasks
 // files given here as fds firstFd, firstFd+1, ... The v2 directory is only for clone3: it
 // stays open until init is started and is not passed on.
-func cgroupJoin(c *Container, attr *syscall.SysProcAttr, firstFd, syncFd int) (tasks, v2dir []*os.File, env []string, err error) {
+func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, firstFd, syncFd int) (tasks, v2dir []*os.File, env []string, err error) {
 	if c.cg == nil || !c.cg.JoinsItself() {
 		return nil, nil, nil, nil
 	}
-	tasks, dir, err := c.cg.OpenJoinFiles()
+	tasks, dir, err := c.cg.OpenJoinFiles(sub)
 	if err != nil {
 		return nil, nil, nil, err
 	}
