@@ -37,6 +37,11 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if err := c.checkExecStatus(o.IgnorePaused); err != nil {
 		return 1, err
 	}
+	withProcess := *c.state.Config
+	withProcess.Process = o.Process
+	if err := checkHostSupport(&withProcess); err != nil {
+		return 1, err
+	}
 	consoleHost, cons, err := execConsole(o)
 	if err != nil {
 		return 1, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/berth-runtime/berth/libcontainer/console"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
+	"github.com/berth-runtime/berth/libcontainer/lsm"
 	"github.com/berth-runtime/berth/libcontainer/process"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/rootfs"
@@ -103,6 +104,9 @@ func (i *initProcess) setupNamespaced() error {
 		if err := os.WriteFile("/proc/self/oom_score_adj", []byte(v), 0); err != nil {
 			return fmt.Errorf("process.oomScoreAdj %s: %w", v, err)
 		}
+	}
+	if err := lsm.SetKeyLabel(s.Process.SelinuxLabel); err != nil {
+		return fmt.Errorf("process.selinuxLabel: %w", err)
 	}
 	if !i.cfg.NoNewKeyring {
 		// A fresh session keyring, so the container never shares the host's keys.
@@ -235,6 +239,9 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 		if err := console.SetControllingTerminal(i.slave); err != nil {
 			return fmt.Errorf("process.terminal: %w", err)
 		}
+	}
+	if err := i.setProcessExtras(); err != nil {
+		return err
 	}
 	if err := process.SetCredentials(i.spec.Process); err != nil {
 		return err

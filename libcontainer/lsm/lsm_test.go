@@ -1,0 +1,223 @@
+package lsm
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"unsafe"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
+)
+
+func TestAppArmorEnabledAt(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, content string
+		want          bool
+	}{
+		{name: "Y", content: "Y\n", want: true},
+		{name: "N", content: "N\n", want: false},
+		{name: "empty", content: "", want: false},
+		{name: "missing", want: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, tc.name)
+			if tc.name != "missing" {
+				if err := os.WriteFile(path, []byte(tc.content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := appArmorEnabledAt(path); got != tc.want {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCheckAppArmor(t *testing.T) {
+	if AppArmorEnabled() {
+		t.Skip("this host has AppArmor")
+	}
+	for _, tc := range []struct{ profile, err string }{
+		{profile: ""},
+		{profile: "x", err: `process.apparmorProfile "x": AppArmor is not enabled on this host`},
+		{profile: "a\nchangeprofile b", err: "contains a NUL or newline"},
+	} {
+		t.Run(tc.profile, func(t *testing.T) {
+			checkErr(t, CheckAppArmor(tc.profile), tc.err)
+		})
+	}
+}
+
+func TestApplyAppArmorWithoutAppArmor(t *testing.T) {
+	if AppArmorEnabled() {
+		t.Skip("this host has AppArmor")
+	}
+	checkErr(t, ApplyAppArmor(""), "")
+	// Nothing on this host accepts "exec x": the error must still say which field it was.
+	checkErr(t, ApplyAppArmor("x"), `process.apparmorProfile "x": `)
+}
+
+func TestCheckSELinux(t *testing.T) {
+	if SELinuxEnabled() {
+		t.Skip("this host has SELinux enabled")
+	}
+	for _, tc := range []struct {
+		name string
+		spec specs.Spec
+		err  string
+	}{
+		{name: "no labels", spec: specs.Spec{Process: &specs.Process{}, Linux: &specs.Linux{}}},
+		{name: "no process or linux", spec: specs.Spec{}},
+		{name: "process label", spec: specs.Spec{Process: &specs.Process{SelinuxLabel: "system_u:system_r:container_t:s0"}},
+			err: `process.selinuxLabel "system_u:system_r:container_t:s0": SELinux is not enabled on this host`},
+		{name: "mount label", spec: specs.Spec{Linux: &specs.Linux{MountLabel: "system_u:object_r:container_file_t:s0"}},
+			err: `linux.mountLabel "system_u:object_r:container_file_t:s0": SELinux is not enabled on this host`},
+		{name: "apparmor through Check", spec: specs.Spec{Process: &specs.Process{ApparmorProfile: "p"}}, err: "process.apparmorProfile"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkErr(t, Check(&tc.spec), tc.err)
+		})
+	}
+}
+
+func TestSELinuxNoOpsWhenDisabled(t *testing.T) {
+	if SELinuxEnabled() {
+		t.Skip("this host has SELinux enabled")
+	}
+	if got := FormatMountLabel("mode=755", "system_u:object_r:container_file_t:s0"); got != "mode=755" {
+		t.Fatalf("FormatMountLabel added to the options: %q", got)
+	}
+	checkErr(t, SetExecLabel(""), "")
+	checkErr(t, SetKeyLabel("system_u:system_r:container_t:s0"), "")
+}
+
+// TestWriteThreadSelf writes the thread's name through the safe path and reads it back.
+func TestWriteThreadSelf(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	old := threadName(t)
+	defer writeThreadSelf("comm", old) //nolint:errcheck // best effort
+	if err := writeThreadSelf("comm", "berth-lsm-test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := threadName(t); got != "berth-lsm-test" {
+		t.Fatalf("thread name %q after the write", got)
+	}
+	if err := writeThreadSelf("no-such-file", "x"); err == nil {
+		t.Fatal("writing a missing file succeeded")
+	}
+}
+
+func threadName(t *testing.T) string {
+	t.Helper()
+	var buf [16]byte
+	if err := unix.Prctl(unix.PR_GET_NAME, uintptr(unsafe.Pointer(&buf[0])), 0, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	return string(bytes.TrimRight(buf[:], "\x00"))
+}
+
+func checkErr(t *testing.T, err error, want string) {
+	t.Helper()
+	switch {
+	case want == "" && err != nil:
+		t.Fatalf("unexpected error: %v", err)
+	case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+		t.Fatalf("error %v, want one containing %q", err, want)
+	}
+}
+
+// The regression test for CVE-2019-16884 / CVE-2025-52881: a container that mounts something
+// over /proc or over the attr file itself must not be able to take init's label write. The
+// child runs in its own mount namespace, lays the trap, writes its name through
+// writeThreadSelf and reports the name the kernel has and what the bait file holds.
+const childEnv = "BERTH_LSM_TEST_TRAP"
+
+func TestMain(m *testing.M) {
+	if trap := os.Getenv(childEnv); trap != "" {
+		runtime.LockOSThread()
+		os.Stdout.WriteString(runTrap(trap))
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func runTrap(trap string) string {
+	dir, err := os.MkdirTemp("", "berth-lsm-trap")
+	if err != nil {
+		return "setup: " + err.Error()
+	}
+	defer os.RemoveAll(dir)
+	bait, err := layTrap(trap, dir)
+	if err != nil {
+		return "setup: " + err.Error()
+	}
+	werr := writeThreadSelf("comm", "berth-real")
+	var buf [16]byte
+	unix.Prctl(unix.PR_GET_NAME, uintptr(unsafe.Pointer(&buf[0])), 0, 0, 0) //nolint:errcheck
+	got, _ := os.ReadFile(bait)
+	return "comm=" + string(bytes.TrimRight(buf[:], "\x00")) + " bait=" + string(got) + " err=" + fmt.Sprint(werr)
+}
+
+// layTrap makes the mounts of the attack in this (private) mount namespace and returns the
+// file a redirected write would land in.
+func layTrap(trap, dir string) (string, error) {
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return "", err
+	}
+	bait := filepath.Join(dir, "comm")
+	if err := os.WriteFile(bait, []byte("bait"), 0o666); err != nil {
+		return "", err
+	}
+	switch trap {
+	case "tmpfs-over-proc":
+		// A fake /proc whose thread-self/comm is an ordinary file.
+		if err := unix.Mount("tmpfs", "/proc", "tmpfs", 0, ""); err != nil {
+			return "", err
+		}
+		if err := os.MkdirAll("/proc/thread-self", 0o755); err != nil {
+			return "", err
+		}
+		bait = "/proc/thread-self/comm"
+		return bait, os.WriteFile(bait, []byte("bait"), 0o666)
+	case "file-over-attr":
+		target := "/proc/self/task/" + strconv.Itoa(unix.Gettid()) + "/comm"
+		return bait, unix.Mount(bait, target, "", unix.MS_BIND, "")
+	}
+	return "", os.ErrInvalid
+}
+
+func TestWriteThreadSelfIgnoresMountsOverProc(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to mount")
+	}
+	for _, trap := range []string{"tmpfs-over-proc", "file-over-attr"} {
+		t.Run(trap, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), childEnv+"="+trap)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNS}
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("%v: %s", err, out)
+			}
+			// Either the write reached the real procfs, or it failed: never the bait.
+			got := string(out)
+			if strings.Contains(got, "setup:") || !strings.Contains(got, "bait=bait ") {
+				t.Fatalf("the bait was written or the trap failed: %s", got)
+			}
+			if !strings.Contains(got, "comm=berth-real ") && strings.HasSuffix(got, "err=<nil>") {
+				t.Fatalf("neither written nor refused: %s", got)
+			}
+			t.Log(got)
+		})
+	}
+}
