@@ -96,7 +96,7 @@ func (m *Manager) JoinsItself() bool { return m.driver != DriverSystemd }
 func (m *Manager) Create() error {
 	if err := m.m.Apply(-1); err != nil {
 		m.m.Destroy()
-		return fmt.Errorf("create cgroup: %w", err)
+		return NameField(fmt.Errorf("create cgroup: %w", err))
 	}
 	if err := m.set(m.config.Resources); err != nil {
 		m.m.Destroy()
@@ -127,7 +127,7 @@ func (m *Manager) set(r *cgroups.Resources) error {
 		return nil
 	}
 	if err := m.m.Set(r); err != nil {
-		return fmt.Errorf("linux.resources: %w", err)
+		return NameField(fmt.Errorf("linux.resources: %w", err))
 	}
 	return nil
 }
@@ -228,17 +228,26 @@ func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir 
 			continue
 		}
 		seen[p] = true
-		f, err := os.OpenFile(p+"/tasks", os.O_WRONLY|unix.O_CLOEXEC, 0)
-		if errors.Is(err, os.ErrNotExist) && pick(sub, ctrl) == "" {
-			continue // a hierarchy without tasks (the unified one on a hybrid host)
+		if ctrl == "" {
+			// The cgroup2 hierarchy of a hybrid host: no tasks file there, and writing
+			// cgroup.procs would pay the slow global lock; clone3 joins it for free.
+			if v2dir, err = os.OpenFile(p, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
+				closeFiles(tasks)
+				return nil, nil, fmt.Errorf("open cgroup: %w", err)
+			}
+			continue
 		}
+		f, err := os.OpenFile(p+"/tasks", os.O_WRONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
 			closeFiles(tasks)
+			if v2dir != nil {
+				v2dir.Close()
+			}
 			return nil, nil, fmt.Errorf("open cgroup: %w", err)
 		}
 		tasks = append(tasks, f)
 	}
-	return tasks, nil, nil
+	return tasks, v2dir, nil
 }
 
 func pick(sub map[string]string, ctrl string) string {

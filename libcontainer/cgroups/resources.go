@@ -102,6 +102,9 @@ func convertCPU(r *specs.LinuxResources, out *cgroups.Resources) error {
 		return nil
 	}
 	if c.Shares != nil {
+		if err := checkShares(*c.Shares); err != nil {
+			return err
+		}
 		out.CpuShares = *c.Shares
 		// The v2 managers read only CpuWeight and leave the conversion to their caller; v1
 		// ignores CpuWeight. Setting both serves either hierarchy.
@@ -127,6 +130,22 @@ func convertCPU(r *specs.LinuxResources, out *cgroups.Resources) error {
 		}
 		v := *c.Idle
 		out.CPUIdle = &v
+	}
+	return nil
+}
+
+// cpu.shares as cgroup v1 accepts them (kernel/sched: MIN_SHARES, MAX_SHARES). The kernel clamps
+// other values silently, the library then reads the file back and fails without naming the field,
+// and its conversion to the v2 weight wraps around below 2.
+const (
+	minCPUShares = 2
+	maxCPUShares = 262144
+)
+
+// checkShares accepts 0, the library's "unset" (the kernel default stays), or a v1 share count.
+func checkShares(v uint64) error {
+	if v != 0 && (v < minCPUShares || v > maxCPUShares) {
+		return fmt.Errorf("linux.resources.cpu.shares %d: want %d to %d", v, minCPUShares, maxCPUShares)
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package container
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -127,7 +128,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		return c, l, err
 	}
 	if err := c.configure(l, o, plan); err != nil {
-		return c, l, err
+		return c, l, c.explainInitDeath(err)
 	}
 	if err := dir.Save(c.state); err != nil {
 		return c, l, err
@@ -225,6 +226,24 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 			return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
 		}
 	}
+}
+
+// explainInitDeath names the memory limit when init died on the way because the container's
+// cgroup ran out of memory (a limit of a few hundred KiB is accepted by the kernel, then kills
+// init): "connection reset" would tell the user nothing.
+func (c *Container) explainInitDeath(err error) error {
+	var remote protocol.RemoteError
+	if c.cg == nil || errors.As(err, &remote) {
+		return err
+	}
+	if n, cerr := c.cg.OOMKillCount(); cerr == nil && n > 0 {
+		limit := int64(0)
+		if r := c.state.Config.Linux.Resources; r != nil && r.Memory != nil && r.Memory.Limit != nil {
+			limit = *r.Memory.Limit
+		}
+		return fmt.Errorf("linux.resources.memory.limit %d: the container's init was killed for lack of memory while it was being set up (raise the limit)", limit)
+	}
+	return err
 }
 
 func initFailed(err error) error {

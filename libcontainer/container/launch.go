@@ -129,10 +129,10 @@ func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, 
 	}
 	if dir != nil {
 		attr.UseCgroupFD, attr.CgroupFD = true, int(dir.Fd())
-		return nil, []*os.File{dir}, nil, nil
+		v2dir = []*os.File{dir}
 	}
 	if len(tasks) == 0 {
-		return nil, nil, nil, nil
+		return nil, v2dir, nil, nil
 	}
 	fds := make([]string, len(tasks))
 	for i := range tasks {
@@ -143,7 +143,7 @@ func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, 
 		namespaces.EnvSyncFd + "=" + strconv.Itoa(syncFd),
 		"_BERTH_CGROUP_FDS=" + strings.Join(fds, ","),
 	}
-	return tasks, nil, env, nil
+	return tasks, v2dir, env, nil
 }
 
 // adoptForkedInit reads the PID of the init that nsenter forked (a child of ours through

@@ -39,11 +39,11 @@ type hierarchy struct {
 }
 
 func populateCgroupV1(tmpfs *os.File, c *Config, opts MountOptions) error {
-	hs, err := ownHierarchies()
+	ownNS := hasNamespace(c.Spec, specs.CgroupNamespace)
+	hs, err := ownHierarchies(ownNS)
 	if err != nil {
 		return err
 	}
-	ownNS := hasNamespace(c.Spec, specs.CgroupNamespace)
 	for _, h := range hs {
 		if err := mountHierarchy(tmpfs, h, ownNS, opts, c.InUserNS); err != nil {
 			return fmt.Errorf("cgroup %s: %w", h.name, err)
@@ -94,8 +94,10 @@ func linkCoMounted(tmpfs *os.File, hs []hierarchy) error {
 
 // ownHierarchies lists the v1 hierarchies this process is in, with the host path of its cgroup
 // in each, from /proc/self/cgroup and /proc/self/mountinfo (read before pivot_root, so the
-// host's mounts).
-func ownHierarchies() ([]hierarchy, error) {
+// host's mounts). In its own cgroup namespace init sees its cgroup as "/", which no longer
+// matches the mounts' roots; only the controllers count then, as each hierarchy is mounted
+// afresh.
+func ownHierarchies(ownNS bool) ([]hierarchy, error) {
 	proc, err := procfs.OpenProcRoot()
 	if err != nil {
 		return nil, err
@@ -116,7 +118,7 @@ func ownHierarchies() ([]hierarchy, error) {
 	}
 	var hs []hierarchy
 	for ctrls, cgPath := range paths {
-		if h, ok := findHierarchy(mounts, ctrls, cgPath); ok {
+		if h, ok := findHierarchy(mounts, ctrls, cgPath, ownNS); ok {
 			hs = append(hs, h)
 		}
 	}
@@ -143,15 +145,16 @@ func readSelfCgroup(proc *procfs.Handle) (map[string]string, error) {
 }
 
 // findHierarchy finds the host mount of a hierarchy (the one whose super options name exactly
-// its controllers) and joins this process's cgroup path below that mount's root.
-func findHierarchy(mounts []*mountinfo.Info, ctrls, cgPath string) (hierarchy, bool) {
+// its controllers) and joins this process's cgroup path below that mount's root. anyRoot: match
+// on the controllers alone.
+func findHierarchy(mounts []*mountinfo.Info, ctrls, cgPath string, anyRoot bool) (hierarchy, bool) {
 	want := strings.Split(ctrls, ",")
 	for _, m := range mounts {
 		if !sameControllers(m.VFSOptions, want) {
 			continue
 		}
 		rel := strings.TrimPrefix(cgPath, m.Root)
-		if m.Root != "/" && rel == cgPath {
+		if !anyRoot && m.Root != "/" && rel == cgPath {
 			continue // our cgroup is not visible through this mount
 		}
 		return hierarchy{
