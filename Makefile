@@ -61,6 +61,18 @@ endif
 bench: deps berth
 	bash scripts/bench.sh
 
+# The test VM (Debian 12, pure cgroup v2, systemd, AppArmor; qemu under TCG): vm-image builds and
+# caches it outside the repo (scripts/vm/build-image.sh, BERTH_VM_CACHE); test-vm runs the bats
+# tests tagged `vm` (`# bats file_tags=vm` / `test_tags=vm`) in it, TAP on stdout. TESTS narrows
+# the files as for test-integration.
+.PHONY: vm-image test-vm
+
+vm-image:
+	bash scripts/vm/build-image.sh
+
+test-vm: berth test-helpers
+	bash scripts/vm/run-tests.sh --filter-tags vm $(INTEGRATION)
+
 lint:
 	@unformatted=$$(find . -path ./.cache -prune -o -name '*.go' -print | xargs -r gofmt -l); \
 	if [[ -n $$unformatted ]]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi

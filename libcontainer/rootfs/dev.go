@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -157,7 +158,18 @@ func mknodDevice(dir *os.File, d device) error {
 	if err := unix.Fchownat(int(node.Fd()), "", int(d.uid), int(d.gid), unix.AT_EMPTY_PATH); err != nil {
 		return os.NewSyscallError("chown", err)
 	}
-	if err := unix.Fchmodat(int(node.Fd()), "", d.perm, unix.AT_EMPTY_PATH); err != nil {
+	return chmodFd(node, d.perm)
+}
+
+// chmodFd sets the mode of the inode behind an O_PATH fd. fchmodat2 with AT_EMPTY_PATH does it
+// on Linux 6.6 and later; older kernels (Debian 12's 6.1) get the same through the fd's magic
+// link, which resolves to that very inode, never to a name an attacker could swap.
+func chmodFd(f *os.File, mode uint32) error {
+	err := unix.Fchmodat(int(f.Fd()), "", mode, unix.AT_EMPTY_PATH)
+	if errors.Is(err, unix.EOPNOTSUPP) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EINVAL) {
+		err = unix.Chmod("/proc/thread-self/fd/"+strconv.Itoa(int(f.Fd())), mode)
+	}
+	if err != nil {
 		return os.NewSyscallError("chmod", err)
 	}
 	return nil
