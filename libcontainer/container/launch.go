@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/berth-runtime/berth/libcontainer/exeseal"
 	"github.com/berth-runtime/berth/libcontainer/initproc"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
@@ -88,8 +89,19 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	extra = append(extra, cgFiles...)
 	env = append(env, cgEnv...)
 
+	// init runs from a sealed view of berth's binary, never the host file (CVE-2019-5736). It
+	// is the last extra file, so its number in the child is known however os/exec shuffles fds;
+	// init marks it close-on-exec with the rest of berth's fds.
+	exe, err := exeseal.Open()
+	if err != nil {
+		hostSync.Close()
+		return nil, err
+	}
+	defer exe.Close()
+	extra = append(extra, exe)
+
 	l.cmd = &exec.Cmd{
-		Path:        "/proc/self/exe",
+		Path:        "/proc/self/fd/" + strconv.Itoa(3+len(extra)-1),
 		Args:        []string{"berth", "init"},
 		Env:         env,
 		Dir:         ls.dir,
