@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/berth-runtime/berth/libcontainer/initproc"
+	"github.com/berth-runtime/berth/libcontainer/seccomp"
 	_ "github.com/berth-runtime/berth/libcontainer/nsenter" // C constructor: joins namespaces before Go starts
 )
 
@@ -74,6 +75,7 @@ func printVersion(c *cli.Context) {
 	}
 	fmt.Printf("spec: %s\n", specs.Version)
 	fmt.Printf("go: %s\n", runtime.Version())
+	fmt.Printf("libseccomp: %s\n", seccomp.Version())
 }
 
 func setupLogging(c *cli.Context) error {

@@ -132,15 +132,8 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File) (*launched, error)
 	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
 		return l, err
 	}
-	m, err := protocol.Receive(l.sync)
-	switch {
-	case errors.Is(err, protocol.ErrClosed):
-	case err != nil:
+	if err := c.awaitExec(l.sync, state.Running); err != nil {
 		return l, err
-	case m.Type == protocol.TypeError:
-		return l, protocol.RemoteError(m.Error)
-	default:
-		return l, fmt.Errorf("protocol: unexpected %q message from init", m.Type)
 	}
 	return l, publishExecPid(l, o)
 }

@@ -7,8 +7,12 @@ import (
 	"os"
 	"path/filepath"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/berth-runtime/berth/libcontainer/console"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
+	"github.com/berth-runtime/berth/libcontainer/seccomp"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
 
@@ -34,22 +38,54 @@ func (c *Container) Start() error {
 	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeStart}); err != nil {
 		return err
 	}
-	// init closes the connection by exec'ing (close-on-exec); anything else is its error.
-	m, err := protocol.Receive(conn)
-	switch {
-	case errors.Is(err, protocol.ErrClosed):
-	case err != nil:
+	if err := c.awaitExec(conn, state.Created); err != nil {
+		// The program may run without what it needed (its seccomp listener): stop it.
+		c.killAndWait()
 		return err
-	case m.Type == protocol.TypeError:
-		return protocol.RemoteError(m.Error)
-	default:
-		return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
 	}
 	return c.runPoststartHooks()
 }
 
 // runPoststartHooks runs the poststart hooks; one failing stops the container, as runtime-spec
 // 1.3 (runtime.md, step 9) requires.
+// awaitExec waits until init has exec'd the program: the connection closes (it was
+// close-on-exec), or init reports an error. A seccomp notify fd on the way goes to the
+// container's listener.
+func (c *Container) awaitExec(conn *os.File, status specs.ContainerState) error {
+	for {
+		m, err := protocol.Receive(conn)
+		switch {
+		case errors.Is(err, protocol.ErrClosed):
+			return nil
+		case err != nil:
+			return err
+		case m.Type == protocol.TypeError:
+			return protocol.RemoteError(m.Error)
+		case m.Type == protocol.TypeSeccompFd:
+			if err := c.forwardNotifyFd(conn, status); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
+		}
+	}
+}
+
+// forwardNotifyFd receives the seccomp notify fd from init and sends it, with the container's
+// state, to linux.seccomp.listenerPath.
+func (c *Container) forwardNotifyFd(conn *os.File, status specs.ContainerState) error {
+	fd, err := console.RecvFd(conn)
+	if err != nil {
+		return fmt.Errorf("linux.seccomp: receive notify fd from init: %w", err)
+	}
+	defer fd.Close()
+	sc := c.state.Config.Linux.Seccomp
+	if err := seccomp.SendNotifyFd(sc.ListenerPath, fd, c.state.Spec(status), sc.ListenerMetadata); err != nil {
+		return fmt.Errorf("linux.seccomp.listenerPath %q: %w", sc.ListenerPath, err)
+	}
+	return nil
+}
+
 func (c *Container) runPoststartHooks() error {
 	h := c.state.Config.Hooks
 	if h == nil || len(h.Poststart) == 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/berth-runtime/berth/libcontainer/process"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/rootfs"
+	"github.com/berth-runtime/berth/libcontainer/seccomp"
 	"github.com/berth-runtime/berth/libcontainer/sys"
 )
 
@@ -24,6 +25,7 @@ type initProcess struct {
 	cfg       *protocol.InitConfig
 	spec      *specs.Spec
 	slave     *os.File // the pty slave when process.terminal is set
+	filter    *seccomp.Filter
 }
 
 // run does init's work in the order of the protocol (see package protocol).
@@ -222,7 +224,17 @@ func (i *initProcess) prepareProcess() (*process.Program, error) {
 		return nil, err
 	}
 	process.AddHome(p)
-	return process.Resolve(p)
+	prog, err := process.Resolve(p)
+	if err != nil {
+		return nil, err
+	}
+	// Built now, so that a bad linux.seccomp fails create; loaded last, just before execve.
+	if l := i.spec.Linux; l != nil {
+		if i.filter, err = seccomp.Build(l.Seccomp); err != nil {
+			return nil, err
+		}
+	}
+	return prog, nil
 }
 
 // execProgram is the part after start: startContainer hooks, the switch to the container's
@@ -243,11 +255,46 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 	if err := i.setProcessExtras(); err != nil {
 		return err
 	}
+	// Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while init still has
+	// it. With no_new_privs, load it as late as possible, after everything berth itself does.
+	nnp := i.spec.Process.NoNewPrivileges
+	var notify *os.File
+	var err error
+	if !nnp {
+		if notify, err = i.filter.Load(); err != nil {
+			return err
+		}
+	}
 	if err := process.SetCredentials(i.spec.Process); err != nil {
 		return err
 	}
 	if err := sys.CloseExecFrom(3 + i.cfg.PreserveFds); err != nil {
 		return err
 	}
+	if nnp {
+		if notify, err = i.filter.Load(); err != nil {
+			return err
+		}
+	}
+	if notify != nil {
+		if err := i.handOverNotifyFd(notify); err != nil {
+			return err
+		}
+	}
 	return prog.Exec()
+}
+
+// handOverNotifyFd gives the seccomp notify fd to the host process waiting on init (start, or
+// exec), which passes it on to linux.seccomp.listenerPath. Only write and sendmsg are used: the
+// filter is loaded, and those are the calls it can never send to the listener.
+func (i *initProcess) handOverNotifyFd(fd *os.File) error {
+	defer fd.Close()
+	conn := i.startConn
+	if conn == nil {
+		conn = i.sync
+	}
+	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeSeccompFd}); err != nil {
+		return err
+	}
+	return console.SendFd(conn, fd)
 }

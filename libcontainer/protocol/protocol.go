@@ -26,7 +26,10 @@
 // instead of hanging:
 //
 //	berth start                                    init
-//	start ────────────────────────────────────────▶ startContainer hooks, credentials, execve
+//	start ────────────────────────────────────────▶ startContainer hooks, credentials, seccomp
+//	                            ◀── seccompFd + fd ─ only with SCMP_ACT_NOTIFY rules: the host
+//	                                                  hands the fd to linux.seccomp.listenerPath
+//	                                                  init execve's the program
 //	                            ◀── EOF ─────────── exec succeeded (the socket was close-on-exec)
 //	                            ◀── error {error} ─ exec or a hook failed; init exits 1
 //
@@ -61,6 +64,9 @@ const (
 	TypeReady     = "ready"
 	TypeError     = "error"
 	TypeStart     = "start"
+	// TypeSeccompFd announces that the next message on the connection carries, by SCM_RIGHTS,
+	// the seccomp notify fd for linux.seccomp.listenerPath; init sends it just before execve.
+	TypeSeccompFd = "seccompFd"
 )
 
 // Message is the one frame type; which fields are set depends on Type.

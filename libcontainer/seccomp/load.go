@@ -50,6 +50,10 @@ func (f *Filter) Load() (notifyFd *os.File, err error) {
 func (f *Filter) install(flags uintptr) (uintptr, error) {
 	if f.notify {
 		flags |= unix.SECCOMP_FILTER_FLAG_NEW_LISTENER
+	} else {
+		// The kernel refuses WAIT_KILLABLE_RECV without a listener (EINVAL); without one it
+		// has nothing to change, so asking for it is not an error.
+		flags &^= unix.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
 	}
 	prog := unix.SockFprog{Len: uint16(len(f.prog)), Filter: &f.prog[0]}
 	ret, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, flags, uintptr(unsafe.Pointer(&prog)))
