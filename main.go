@@ -14,8 +14,8 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/berth-runtime/berth/libcontainer/initproc"
-	"github.com/berth-runtime/berth/libcontainer/seccomp"
 	_ "github.com/berth-runtime/berth/libcontainer/nsenter" // C constructor: joins namespaces before Go starts
+	"github.com/berth-runtime/berth/libcontainer/seccomp"
 )
 
 // Set by the Makefile.
