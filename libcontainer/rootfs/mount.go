@@ -42,6 +42,7 @@ func doMount(r *root, c *Config, m specs.Mount) error {
 		return remount(r, dest, opts)
 	}
 	bind := isBind(m, opts)
+	forceReadOnlyCgroupfs(c, m, bind, &opts)
 	// Checked twice: on the spec's path before anything is created, and on where the target
 	// really is once resolved (a symlink in the image may lead into /proc).
 	if err := checkProcDest(dest, m, bind); err != nil {
@@ -73,6 +74,21 @@ func doMount(r *root, c *Config, m specs.Mount) error {
 		}
 	}
 	return finishMount(mnt, opts)
+}
+
+// forceReadOnlyCgroupfs makes a cgroup or cgroup2 mount read-only unless the container has its
+// own cgroup namespace and no user namespace: a writable view of the host's hierarchy lets a
+// container change its own limits or, on v1, set a release_agent (CVE-2023-25809, and the
+// release_agent escapes before it).
+func forceReadOnlyCgroupfs(c *Config, m specs.Mount, bind bool, opts *MountOptions) {
+	if bind || (m.Type != "cgroup" && m.Type != "cgroup2") {
+		return
+	}
+	if hasNamespace(c.Spec, specs.CgroupNamespace) && !c.InUserNS {
+		return
+	}
+	opts.Flags |= unix.MS_RDONLY
+	opts.Cleared &^= unix.MS_RDONLY
 }
 
 // mountTarget resolves (creating if needed) where a mount goes. A bind mount of a file needs
