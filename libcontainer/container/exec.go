@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -13,6 +14,7 @@ import (
 	"github.com/berth-runtime/berth/libcontainer/console"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
+	"github.com/berth-runtime/berth/libcontainer/sched"
 	"github.com/berth-runtime/berth/libcontainer/signals"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
@@ -113,7 +115,9 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File) (*launched, error)
 	if _, err := c.cgroup(); err != nil && c.state.Cgroup != nil {
 		return nil, err
 	}
-	l, err := launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup}, plan)
+	l, err := withInitialAffinity(o.Process, func() (*launched, error) {
+		return launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup}, plan)
+	})
 	if err != nil {
 		return l, err
 	}
@@ -136,6 +140,26 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File) (*launched, error)
 		return l, err
 	}
 	return l, publishExecPid(l, o)
+}
+
+// withInitialAffinity runs start with this thread bound to process.execCPUAffinity.initial, so
+// that the process it forks starts there, before it joins the container's cgroup (init applies
+// .final before execve). The thread's own affinity is restored afterwards.
+func withInitialAffinity(p *specs.Process, start func() (*launched, error)) (*launched, error) {
+	if p.ExecCPUAffinity == nil || p.ExecCPUAffinity.Initial == "" {
+		return start()
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	var saved unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &saved); err != nil {
+		return nil, os.NewSyscallError("sched_getaffinity", err)
+	}
+	if err := sched.SetExecCPUAffinity(p.ExecCPUAffinity, sched.PhaseInitial); err != nil {
+		return nil, err
+	}
+	defer unix.SchedSetaffinity(0, &saved)
+	return start()
 }
 
 func exited(pidfd int) bool {
