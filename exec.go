@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
@@ -20,7 +22,7 @@ var execCommand = &cli.Command{
 		&cli.StringSliceFlag{Name: "env", Aliases: []string{"e"}, Usage: "set environment variables"},
 		&cli.BoolFlag{Name: "tty", Aliases: []string{"t"}, Usage: "allocate a pseudo-TTY"},
 		&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "UID (format: <uid>[:<gid>])"},
-		&cli.StringSliceFlag{Name: "additional-gids", Aliases: []string{"g"}, Usage: "additional gids"},
+		&cli.IntSliceFlag{Name: "additional-gids", Aliases: []string{"g"}, Usage: "additional gids"},
 		&cli.StringFlag{Name: "process", Aliases: []string{"p"}, Usage: "path to the process.json"},
 		&cli.BoolFlag{Name: "detach", Aliases: []string{"d"}, Usage: "detach from the container's process"},
 		&cli.StringFlag{Name: "pid-file", Usage: "specify the file to write the process id to"},
@@ -33,40 +35,52 @@ var execCommand = &cli.Command{
 		&cli.StringSliceFlag{Name: "cgroup", Usage: "run the process in a sub-cgroup of the container's: PATH, or CONTROLLER[,CONTROLLER]:PATH"},
 	},
 	Action: func(ctx *cli.Context) error {
-		id, err := containerID(ctx)
-		if err != nil {
-			return err
+		err := runExec(ctx)
+		var exit *exitError
+		if err != nil && !errors.As(err, &exit) {
+			// runc's status when exec itself fails, which callers tell apart from the
+			// program's own.
+			return &failure{err: err, code: execFailedStatus}
 		}
-		c, err := container.Peek(ctx.String("root"), id)
-		if err != nil {
-			return opError("exec", id, err)
-		}
-		p, err := execProcess(ctx, c)
-		if err != nil {
-			return opError("exec", id, err)
-		}
-		sub, err := cgroups.ParseSubCgroups(ctx.StringSlice("cgroup"))
-		if err != nil {
-			return opError("exec", id, err)
-		}
-		code, err := c.Exec(&container.ExecOptions{
-			SubCgroup:     sub,
-			Process:       p,
-			ConsoleSocket: ctx.String("console-socket"),
-			PidFile:       ctx.String("pid-file"),
-			PidfdSocket:   ctx.String("pidfd-socket"),
-			PreserveFds:   ctx.Int("preserve-fds"),
-			Detach:        ctx.Bool("detach"),
-			IgnorePaused:  ctx.Bool("ignore-paused"),
-		})
-		if err != nil {
-			return opError("exec", id, err)
-		}
-		if code != 0 {
-			return &exitError{code}
-		}
-		return nil
+		return err
 	},
+}
+
+// runExec is exec's action; its errors exit 255.
+func runExec(ctx *cli.Context) error {
+	id, err := containerID(ctx)
+	if err != nil {
+		return err
+	}
+	c, err := container.Peek(ctx.String("root"), id)
+	if err != nil {
+		return opError("exec", id, err)
+	}
+	p, err := execProcess(ctx, c)
+	if err != nil {
+		return opError("exec", id, err)
+	}
+	sub, err := cgroups.ParseSubCgroups(ctx.StringSlice("cgroup"))
+	if err != nil {
+		return opError("exec", id, err)
+	}
+	code, err := c.Exec(&container.ExecOptions{
+		SubCgroup:     sub,
+		Process:       p,
+		ConsoleSocket: ctx.String("console-socket"),
+		PidFile:       ctx.String("pid-file"),
+		PidfdSocket:   ctx.String("pidfd-socket"),
+		PreserveFds:   ctx.Int("preserve-fds"),
+		Detach:        ctx.Bool("detach"),
+		IgnorePaused:  ctx.Bool("ignore-paused"),
+	})
+	if err != nil {
+		return opError("exec", id, err)
+	}
+	if code != 0 {
+		return &exitError{code}
+	}
+	return nil
 }
 
 // execProcess reads --process, or builds the process from the container's and the flags.
@@ -79,7 +93,7 @@ func execProcess(ctx *cli.Context, c *container.Container) (*specs.Process, erro
 		Cwd:            ctx.String("cwd"),
 		Env:            ctx.StringSlice("env"),
 		User:           ctx.String("user"),
-		AdditionalGids: ctx.StringSlice("additional-gids"),
+		AdditionalGids: ctx.IntSlice("additional-gids"),
 		Caps:           ctx.StringSlice("cap"),
 		Tty:            ctx.Bool("tty"),
 		NoNewPrivs:     ctx.Bool("no-new-privs"),

@@ -111,18 +111,34 @@ type exitError struct{ code int }
 
 func (e *exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
+// failure is an error that exits with a status other than 1.
+type failure struct {
+	err  error
+	code int
+}
+
+func (f *failure) Error() string { return f.err.Error() }
+
+// execFailedStatus is what runc exits with when exec itself fails.
+const execFailedStatus = 255
+
 // fail prints the error as one line, logs it, and exits.
 func fail(err error) {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		os.Exit(ee.code)
 	}
+	code := 1
+	var f *failure
+	if errors.As(err, &f) {
+		code = f.code
+	}
 	msg := strings.ReplaceAll(err.Error(), "\n", " ")
 	fmt.Fprintln(os.Stderr, "berth: "+msg)
 	if logToFile {
 		slog.Error(msg)
 	}
-	os.Exit(1)
+	os.Exit(code)
 }
 
 // opError names the operation and the container in front of an error.

@@ -42,6 +42,8 @@ type CreateOptions struct {
 	// detached is false only for run in the foreground, the one caller that may hold a terminal
 	// without a console socket.
 	detached bool
+	// stdio replaces berth's own stdio for init (run in the foreground shields terminals).
+	stdio *stdio
 }
 
 // Create makes a container from the bundle and leaves its init waiting for start. On any
@@ -75,6 +77,11 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	}
 	if err := checkTerminalFlags(s, o); err != nil {
 		return nil, nil, err
+	}
+	if !o.detached && !s.Process.Terminal {
+		if o.stdio, err = shieldTerminals(); err != nil {
+			return nil, nil, err
+		}
 	}
 	if o.PreserveFds < 0 || o.ListenFds < 0 {
 		return nil, nil, fmt.Errorf("--preserve-fds %d: must not be negative", o.PreserveFds)
@@ -123,6 +130,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		console:  cons,
 		startDir: dir.Path,
 		dir:      c.state.Bundle, // relative bind sources are relative to the bundle
+		stdio:    o.stdio,
 	}, plan)
 	if err != nil {
 		return c, l, err

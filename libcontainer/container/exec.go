@@ -51,7 +51,13 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if consoleHost != nil {
 		defer consoleHost.Close()
 	}
-	l, err := c.launchExec(o, cons)
+	io := passThrough()
+	if !o.Detach && !o.Process.Terminal {
+		if io, err = shieldTerminals(); err != nil {
+			return 1, err
+		}
+	}
+	l, err := c.launchExec(o, cons, io)
 	if cons != nil {
 		cons.Close()
 	}
@@ -66,7 +72,9 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if o.Detach {
 		return 0, nil
 	}
-	return c.waitExec(l, consoleHost, o.Process.Terminal)
+	code, err := c.waitExec(l, consoleHost, o.Process.Terminal)
+	io.wait()
+	return code, err
 }
 
 func (c *Container) checkExecStatus(ignorePaused bool) error {
@@ -102,7 +110,7 @@ func execConsole(o *ExecOptions) (host, child *os.File, err error) {
 
 // launchExec starts init in the container's namespaces and cgroup and waits until it has
 // become the program (EOF on the sync socket) or failed.
-func (c *Container) launchExec(o *ExecOptions, cons *os.File) (*launched, error) {
+func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launched, error) {
 	pidfd, err := c.openInit()
 	if err != nil {
 		return nil, err
@@ -116,7 +124,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File) (*launched, error)
 		return nil, err
 	}
 	l, err := withInitialAffinity(o.Process, func() (*launched, error) {
-		return launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup}, plan)
+		return launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup, stdio: io}, plan)
 	})
 	if err != nil {
 		return l, err

@@ -2,6 +2,7 @@ package container
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -15,7 +16,7 @@ type ExecFlags struct {
 	Cwd            string
 	Env            []string
 	User           string // "UID[:GID]"
-	AdditionalGids []string
+	AdditionalGids []int
 	Caps           []string
 	Tty            bool
 	NoNewPrivs     bool
@@ -28,7 +29,7 @@ type ExecFlags struct {
 // bounding, effective and permitted sets, and a terminal only when --tty asks for one.
 func ExecProcess(base *specs.Process, f *ExecFlags) (*specs.Process, error) {
 	if len(f.Args) == 0 {
-		return nil, fmt.Errorf("a command to run is required (or --process FILE)")
+		return nil, fmt.Errorf("process.args: empty: give a command to run (or --process FILE)")
 	}
 	p := copyProcess(base)
 	p.Args = f.Args
@@ -51,11 +52,10 @@ func ExecProcess(base *specs.Process, f *ExecFlags) (*specs.Process, error) {
 		return nil, err
 	}
 	for _, g := range f.AdditionalGids {
-		gid, err := strconv.ParseUint(g, 10, 32)
-		if err != nil {
-			return nil, fmt.Errorf("--additional-gids %q: want a numeric gid", g)
+		if g < 0 || g > math.MaxUint32 {
+			return nil, fmt.Errorf("--additional-gids %d: not a valid gid", g)
 		}
-		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(gid))
+		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(g))
 	}
 	addCaps(p, f.Caps)
 	return p, nil

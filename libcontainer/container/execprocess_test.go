@@ -37,7 +37,7 @@ func TestExecProcess(t *testing.T) {
 				t.Fatalf("env %v", p.Env)
 			}
 		}},
-		{"user and gid", ExecFlags{Args: []string{"id"}, User: "1000:100", AdditionalGids: []string{"7"}}, func(t *testing.T, p *specs.Process) {
+		{"user and gid", ExecFlags{Args: []string{"id"}, User: "1000:100", AdditionalGids: []int{7}}, func(t *testing.T, p *specs.Process) {
 			if p.User.UID != 1000 || p.User.GID != 100 || !slices.Equal(p.User.AdditionalGids, []uint32{5, 7}) {
 				t.Fatalf("user %+v", p.User)
 			}
@@ -80,10 +80,10 @@ func TestExecProcessErrors(t *testing.T) {
 		flags ExecFlags
 		want  string
 	}{
-		{ExecFlags{}, "command to run is required"},
+		{ExecFlags{}, "process.args: empty"},
 		{ExecFlags{Args: []string{"x"}, User: "root"}, `--user "root"`},
 		{ExecFlags{Args: []string{"x"}, User: "1:x"}, `--user "1:x"`},
-		{ExecFlags{Args: []string{"x"}, AdditionalGids: []string{"wheel"}}, `--additional-gids "wheel"`},
+		{ExecFlags{Args: []string{"x"}, AdditionalGids: []int{-1}}, `--additional-gids -1`},
 	}
 	for _, tt := range tests {
 		if _, err := ExecProcess(baseProcess(), &tt.flags); err == nil || !strings.Contains(err.Error(), tt.want) {

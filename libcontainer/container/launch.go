@@ -37,6 +37,7 @@ type launchSpec struct {
 	dir      string   // init's working directory
 	// subCgroup: sub-cgroups of the container's to join instead (exec --cgroup).
 	subCgroup map[string]string
+	stdio     *stdio // nil: berth's own stdio
 }
 
 // launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
@@ -100,18 +101,24 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	defer exe.Close()
 	extra = append(extra, exe)
 
+	io := ls.stdio
+	if io == nil {
+		io = passThrough()
+	}
 	l.cmd = &exec.Cmd{
 		Path:        "/proc/self/fd/" + strconv.Itoa(3+len(extra)-1),
 		Args:        []string{"berth", "init"},
 		Env:         env,
 		Dir:         ls.dir,
-		Stdin:       os.Stdin,
-		Stdout:      os.Stdout,
-		Stderr:      os.Stderr,
+		Stdin:       io.stdin(),
+		Stdout:      io.stdout(),
+		Stderr:      io.stderr(),
 		ExtraFiles:  extra,
 		SysProcAttr: attr,
 	}
-	if err := l.cmd.Start(); err != nil {
+	err = l.cmd.Start()
+	io.closeChildEnds()
+	if err != nil {
 		hostSync.Close()
 		return nil, fmt.Errorf("start init: %w", err)
 	}

@@ -69,6 +69,9 @@ func runForeground(o *RunOptions) (int, error) {
 	// Unlock while the program runs, so that state, kill, ps and friends can work on it.
 	c.Close()
 	ws := l.reap()
+	if o.stdio != nil {
+		o.stdio.wait()
+	}
 	if relay != nil {
 		relay.Wait()
 		relay.Close()
