@@ -80,3 +80,22 @@ func fieldOfFile(name string) (string, bool) {
 	}
 	return "", false
 }
+
+// nameUnifiedKey names the linux.resources.unified key whose file the kernel refused, or returns
+// nil when err is about no such file. A missing file is a key this kernel does not know or whose
+// controller is not enabled for the container's cgroup.
+func nameUnifiedKey(err error, unified map[string]string) error {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return nil
+	}
+	key := filepath.Base(pe.Path)
+	if _, ok := unified[key]; !ok {
+		return nil
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("linux.resources.unified[%q]: no such file in the container's cgroup "+
+			"(unknown to this kernel, or its controller is not enabled): %w", key, pe)
+	}
+	return fmt.Errorf("linux.resources.unified[%q]: the kernel refused %q: %w", key, unified[key], pe)
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -50,5 +51,36 @@ func TestNameField(t *testing.T) {
 	}
 	if NameField(nil) != nil {
 		t.Error("NameField(nil) != nil")
+	}
+}
+
+func TestNameUnifiedKey(t *testing.T) {
+	unified := map[string]string{"memory.nosuch": "1", "memory.high": "abc"}
+	dir := "/sys/fs/cgroup/system.slice/c1/"
+	for _, tc := range []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"missing file", fmt.Errorf("unable to set unified resource: %w",
+			&fs.PathError{Op: "openat2", Path: dir + "memory.nosuch", Err: syscall.ENOENT}),
+			`linux.resources.unified["memory.nosuch"]: no such file in the container's cgroup`},
+		{"refused value", &fs.PathError{Op: "write", Path: dir + "memory.high", Err: syscall.EINVAL},
+			`linux.resources.unified["memory.high"]: the kernel refused "abc": write `},
+		{"file of another field", &fs.PathError{Op: "write", Path: dir + "memory.max", Err: syscall.EINVAL}, ""},
+		{"no path", errors.New("boom"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := nameUnifiedKey(tc.err, unified)
+			if tc.want == "" {
+				if got != nil {
+					t.Fatalf("got %v, want nil", got)
+				}
+				return
+			}
+			if got == nil || !strings.Contains(got.Error(), tc.want) {
+				t.Fatalf("got %v, want one containing %q", got, tc.want)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,17 +94,70 @@ func (m *Manager) JoinsItself() bool { return m.driver != DriverSystemd }
 
 // Create makes the cgroup and applies linux.resources before init exists, so that init can
 // join it at once. Nothing of it is left when it fails.
+//
+// The pids limit waits for ApplyDeferred: init is a Go program whose runtime starts several
+// threads in the cgroup, each counted against pids.max, and a config may allow the container
+// fewer tasks than that (1 or 2 for a single program; 0 is written as 1). The kernel checks
+// pids.max only when a task is created, so a limit set once init's threads exist holds for
+// every process after them, as runc's does (it applies the limits once its init runs).
 func (m *Manager) Create() error {
 	if err := m.m.Apply(-1); err != nil {
 		m.m.Destroy()
 		return NameField(fmt.Errorf("create cgroup: %w", err))
 	}
-	if err := m.set(m.config.Resources); err != nil {
+	if err := m.set(withoutPidsLimit(m.config.Resources)); err != nil {
 		m.m.Destroy()
 		return err
 	}
 	return nil
 }
+
+// ApplyDeferred applies what Create left out (the pids limit); call it once init is set up and
+// before the container's program runs. Nothing is deferred with systemd, whose Apply comes
+// after init has started.
+func (m *Manager) ApplyDeferred() error {
+	if !m.JoinsItself() {
+		return nil
+	}
+	return m.set(pidsLimitOnly(m.config.Resources))
+}
+
+// withoutPidsLimit returns r without linux.resources.pids.limit and a unified "pids.max".
+func withoutPidsLimit(r *cgroups.Resources) *cgroups.Resources {
+	if r == nil {
+		return nil
+	}
+	_, inUnified := r.Unified[pidsMaxFile]
+	if r.PidsLimit == nil && !inUnified {
+		return r
+	}
+	out := *r
+	out.PidsLimit = nil
+	if inUnified {
+		out.Unified = maps.Clone(r.Unified)
+		delete(out.Unified, pidsMaxFile)
+	}
+	return &out
+}
+
+// pidsLimitOnly returns the part of r that withoutPidsLimit removes, leaving the device rules
+// alone (a Resources without them would deny every device), or nil when there is none.
+func pidsLimitOnly(r *cgroups.Resources) *cgroups.Resources {
+	if r == nil {
+		return nil
+	}
+	v, inUnified := r.Unified[pidsMaxFile]
+	if r.PidsLimit == nil && !inUnified {
+		return nil
+	}
+	out := &cgroups.Resources{PidsLimit: r.PidsLimit, SkipDevices: true}
+	if inUnified {
+		out.Unified = map[string]string{pidsMaxFile: v}
+	}
+	return out
+}
+
+const pidsMaxFile = "pids.max"
 
 // Apply puts pid into the cgroup (systemd: starts the scope) and applies the resources.
 func (m *Manager) Apply(pid int) error {
@@ -126,7 +180,15 @@ func (m *Manager) set(r *cgroups.Resources) error {
 	if r == nil {
 		return nil
 	}
+	// The library's v2 manager keeps what it was last given as the config's Resources: keep
+	// the whole set there (Save writes it to the state), not the part Create or ApplyDeferred
+	// passed. Update stores its new resources itself.
+	full := m.config.Resources
+	defer func() { m.config.Resources = full }()
 	if err := m.m.Set(r); err != nil {
+		if named := nameUnifiedKey(err, r.Unified); named != nil {
+			return named
+		}
 		return NameField(fmt.Errorf("linux.resources: %w", err))
 	}
 	return nil

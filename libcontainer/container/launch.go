@@ -229,32 +229,30 @@ func socketpair() (host, child *os.File, err error) {
 	return os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync"), nil
 }
 
-// listenStart binds the start socket in the state directory. It goes through the directory's
-// /proc/self/fd path so that a long --root cannot overflow sun_path.
+// listenStart binds the start socket in the state directory and listens on it.
 func listenStart(dir string) (*os.File, error) {
-	d, err := os.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return nil, os.NewSyscallError("socket", err)
-	}
-	path := "/proc/self/fd/" + strconv.Itoa(int(d.Fd())) + "/" + state.StartSocket
-	if err := unix.Bind(fd, &unix.SockaddrUnix{Name: path}); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("bind start socket: %w", err)
-	}
-	if err := unix.Listen(fd, 4); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("listen on start socket: %w", err)
-	}
-	return os.NewFile(uintptr(fd), "start"), nil
+	return startSocket(dir, func(fd int, addr *unix.SockaddrUnix) error {
+		if err := unix.Bind(fd, addr); err != nil {
+			return fmt.Errorf("bind start socket: %w", err)
+		}
+		if err := unix.Listen(fd, 4); err != nil {
+			return fmt.Errorf("listen on start socket: %w", err)
+		}
+		return nil
+	})
 }
 
 // dialStart connects to a created container's start socket.
 func dialStart(dir string) (*os.File, error) {
+	return startSocket(dir, func(fd int, addr *unix.SockaddrUnix) error {
+		return unix.Connect(fd, addr)
+	})
+}
+
+// startSocket makes a unix socket and binds or connects it (use) to the start socket of the
+// state directory dir. The address goes through the directory's /proc/self/fd path, so that a
+// long --root cannot overflow sun_path.
+func startSocket(dir string, use func(fd int, addr *unix.SockaddrUnix) error) (*os.File, error) {
 	d, err := os.Open(dir)
 	if err != nil {
 		return nil, err
@@ -264,8 +262,8 @@ func dialStart(dir string) (*os.File, error) {
 	if err != nil {
 		return nil, os.NewSyscallError("socket", err)
 	}
-	path := "/proc/self/fd/" + strconv.Itoa(int(d.Fd())) + "/" + state.StartSocket
-	if err := unix.Connect(fd, &unix.SockaddrUnix{Name: path}); err != nil {
+	addr := &unix.SockaddrUnix{Name: "/proc/self/fd/" + strconv.Itoa(int(d.Fd())) + "/" + state.StartSocket}
+	if err := use(fd, addr); err != nil {
 		unix.Close(fd)
 		return nil, err
 	}

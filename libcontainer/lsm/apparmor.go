@@ -6,9 +6,14 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"golang.org/x/sys/unix"
 )
 
-const appArmorEnabledFile = "/sys/module/apparmor/parameters/enabled"
+const (
+	appArmorEnabledFile  = "/sys/module/apparmor/parameters/enabled"
+	appArmorProfilesFile = "/sys/kernel/security/apparmor/profiles"
+)
 
 // AppArmorEnabled reports whether the host kernel has AppArmor enabled.
 func AppArmorEnabled() bool {
@@ -32,7 +37,41 @@ func CheckAppArmor(profile string) error {
 	if !AppArmorEnabled() {
 		return fmt.Errorf("process.apparmorProfile %q: AppArmor is not enabled on this host", profile)
 	}
-	return nil
+	return checkLoaded(profile, appArmorProfilesFile)
+}
+
+// checkLoaded refuses a profile that the kernel does not have, before anything is made: init's
+// write of "exec <profile>" would otherwise fail only at the end of create, as a bare ENOENT.
+// Names the list cannot show (another policy namespace ":ns:name", a stack "a//&b") and a list
+// that cannot be read (securityfs not mounted) leave the decision to the kernel.
+func checkLoaded(profile, list string) error {
+	if profile == "unconfined" || strings.HasPrefix(profile, ":") || strings.Contains(profile, "//&") {
+		return nil
+	}
+	data, err := os.ReadFile(list)
+	if err != nil || profileListed(string(data), profile) {
+		return nil
+	}
+	return notLoaded(profile, nil)
+}
+
+// profileListed reports whether the kernel's profile list, one "name (mode)" a line, has name.
+func profileListed(list, name string) bool {
+	for line := range strings.Lines(list) {
+		line = strings.TrimSuffix(line, "\n")
+		if i := strings.LastIndex(line, " ("); i >= 0 && line[:i] == name {
+			return true
+		}
+	}
+	return false
+}
+
+func notLoaded(profile string, err error) error {
+	msg := fmt.Sprintf("process.apparmorProfile %q: the profile is not loaded (load it with apparmor_parser first)", profile)
+	if err == nil {
+		return errors.New(msg)
+	}
+	return fmt.Errorf("%s: %w", msg, err)
 }
 
 // checkProfileName refuses what would change the meaning of the "exec <profile>" command the
@@ -58,11 +97,27 @@ func ApplyAppArmor(profile string) error {
 	}
 	cmd := "exec " + profile
 	err := writeThreadSelf("attr/apparmor/exec", cmd)
-	if errors.Is(err, os.ErrNotExist) {
+	if errors.Is(err, os.ErrNotExist) && !isWriteError(err) {
 		err = writeThreadSelf("attr/exec", cmd)
 	}
-	if err != nil {
-		return fmt.Errorf("process.apparmorProfile %q: %w", profile, err)
+	return explainApplyError(profile, err)
+}
+
+// explainApplyError names the field; the kernel answers ENOENT to the write when no profile
+// has that name.
+func explainApplyError(profile string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case isWriteError(err) && errors.Is(err, unix.ENOENT):
+		return notLoaded(profile, err)
 	}
-	return nil
+	return fmt.Errorf("process.apparmorProfile %q: %w", profile, err)
+}
+
+// isWriteError tells an error of the write itself from one of opening the attr file (ENOENT
+// means "no such profile" for the first, "no such file" for the second).
+func isWriteError(err error) bool {
+	var pe *os.PathError
+	return errors.As(err, &pe) && pe.Op == "write"
 }

@@ -2,6 +2,7 @@ package lsm
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -218,6 +219,81 @@ func TestWriteThreadSelfIgnoresMountsOverProc(t *testing.T) {
 				t.Fatalf("neither written nor refused: %s", got)
 			}
 			t.Log(got)
+		})
+	}
+}
+
+func TestCheckLoaded(t *testing.T) {
+	dir := t.TempDir()
+	list := filepath.Join(dir, "profiles")
+	content := "docker-default (enforce)\n" +
+		"/usr/bin/man (complain)\n" +
+		"with space (enforce)\n" +
+		"parent//child (enforce)\n"
+	if err := os.WriteFile(list, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, profile, list, err string }{
+		{name: "loaded", profile: "docker-default", list: list},
+		{name: "path name", profile: "/usr/bin/man", list: list},
+		{name: "name with a space", profile: "with space", list: list},
+		{name: "child profile", profile: "parent//child", list: list},
+		{name: "missing", profile: "nosuch", list: list, err: `process.apparmorProfile "nosuch": the profile is not loaded`},
+		{name: "prefix of a name", profile: "docker", list: list, err: "not loaded"},
+		{name: "name with the mode", profile: "docker-default (enforce)", list: list, err: "not loaded"},
+		{name: "unconfined is never listed", profile: "unconfined", list: list},
+		{name: "other namespace: the kernel decides", profile: ":ns:nosuch", list: list},
+		{name: "stack: the kernel decides", profile: "nosuch//&other", list: list},
+		{name: "unreadable list: the kernel decides", profile: "nosuch", list: filepath.Join(dir, "absent")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			checkErr(t, checkLoaded(tc.profile, tc.list), tc.err)
+		})
+	}
+}
+
+func TestExplainApplyError(t *testing.T) {
+	writeENOENT := &os.PathError{Op: "write", Path: "/proc/thread-self/attr/apparmor/exec", Err: unix.ENOENT}
+	openENOENT := &os.PathError{Op: "open", Path: "/proc/thread-self/attr/exec", Err: unix.ENOENT}
+	writeEACCES := &os.PathError{Op: "write", Path: "/proc/thread-self/attr/apparmor/exec", Err: unix.EACCES}
+	for _, tc := range []struct {
+		name string
+		in   error
+		err  string
+	}{
+		{name: "no error", in: nil},
+		{name: "write ENOENT: no such profile", in: writeENOENT, err: `process.apparmorProfile "p": the profile is not loaded (load it with apparmor_parser first): write `},
+		{name: "open ENOENT: no attr file", in: openENOENT, err: `process.apparmorProfile "p": open /proc/thread-self/attr/exec: no such file`},
+		{name: "other write error", in: writeEACCES, err: `process.apparmorProfile "p": write /proc/thread-self/attr/apparmor/exec: permission denied`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := explainApplyError("p", tc.in)
+			checkErr(t, err, tc.err)
+			if tc.in != nil && !errors.Is(err, tc.in.(*os.PathError).Err) {
+				t.Fatalf("error %v does not wrap %v", err, tc.in)
+			}
+			if tc.in != nil && !strings.Contains(tc.err, "not loaded") && strings.Contains(err.Error(), "not loaded") {
+				t.Fatalf("error %v blames the profile", err)
+			}
+		})
+	}
+}
+
+func TestIsWriteError(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"write", &os.PathError{Op: "write", Path: "x", Err: unix.ENOENT}, true},
+		{"wrapped write", fmt.Errorf("ctx: %w", &os.PathError{Op: "write", Path: "x", Err: unix.ENOENT}), true},
+		{"open", &os.PathError{Op: "open", Path: "x", Err: unix.ENOENT}, false},
+		{"plain", unix.ENOENT, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := isWriteError(tc.err); got != tc.want {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
 		})
 	}
 }

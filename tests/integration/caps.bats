@@ -13,11 +13,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # The kernel's capability numbers (linux/capability.h); -g because bats sources this file in a
 # function.
 declare -gA CAP_NUMBER=(

@@ -11,11 +11,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # STAT_DEV: the shell snippet that prints "PATH TYPE MAJOR:MINOR MODE UID:GID" (major and minor
 # in hex, as busybox stat gives them) for each of its arguments.
 STAT_DEV='stat -c "%n %F %t:%T %a %u:%g"'

@@ -317,3 +317,9 @@ _reclaim_leaks() {
 		find "$BERTH_ROOT" -mindepth 1 -maxdepth 1 -exec rm -rf {} + || true
 	fi
 }
+
+# run_container: run the test's container from $BUNDLE in the foreground, as bats `run` does,
+# with stdio through a file (see run_unpiped).
+run_container() {
+	run_unpiped berth run --bundle "$BUNDLE" "$ID"
+}

@@ -13,11 +13,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # json_strings ARGS...: ARGS as a JSON array of strings.
 json_strings() {
 	jq -cn '$ARGS.positional' --args "$@"

@@ -19,11 +19,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # host_mount ARGS... TARGET: mount on the host, remembered for the teardown.
 host_mount() {
 	mount "$@" || fail "host mount $* failed"

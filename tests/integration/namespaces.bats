@@ -12,11 +12,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # ns_link KIND [PID]: the namespace link of PID (default: this shell), e.g. "net:[4026531840]".
 ns_link() {
 	readlink "/proc/${2:-$$}/ns/$1"

@@ -12,11 +12,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # set_args ARG...: make process.args exactly ARGs (one --arg each, so "-c" is not taken by jq).
 set_args() {
 	local json arg

@@ -16,11 +16,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # create_fails [TEXT...]: `create` of $ID fails with one line containing each TEXT (for berth),
 # and leaves nothing behind.
 create_fails() {

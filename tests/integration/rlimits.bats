@@ -11,11 +11,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # set_rlimits JQ_ARRAY: make process.rlimits exactly JQ_ARRAY, where the string "INF" stands for
 # RLIM_INFINITY (2^64-1, which jq would round to a float).
 set_rlimits() {

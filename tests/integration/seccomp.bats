@@ -27,11 +27,6 @@ deny_mkdir() {
 	set_seccomp "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [$rule]}"
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # MKDIR: a shell snippet that tries a mkdir in a writable place and prints its exit status.
 MKDIR='mkdir /dev/shm/x; echo "mkdir rc=$?"'
 

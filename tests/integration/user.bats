@@ -11,11 +11,6 @@ teardown() {
 	cleanup_berth
 }
 
-# run_container: `run` $BUNDLE as $ID in the foreground; sets status, output and lines.
-run_container() {
-	run_unpiped berth run --bundle "$BUNDLE" "$ID"
-}
-
 # IDS prints the ids as the kernel holds them (real, effective, saved, fs) and the groups.
 IDS='grep -E "^(Uid|Gid|Groups):" /proc/self/status | tr -s "\t " "  " | sed "s/ *$//"'
 
