@@ -122,7 +122,8 @@ func newCapSets(pc *specs.LinuxCapabilities) (capability.Capabilities, error) {
 
 // dropUnraisableAmbient leaves out ambient capabilities that are not both permitted and
 // inheritable: the kernel refuses to raise those, and runc's default config asks for them, so
-// they are skipped (spec.Warnings tells the user) rather than failing the container.
+// they are skipped rather than failing the container, silently like runc (a warning would fire
+// on every run of the default config).
 func dropUnraisableAmbient(caps capability.Capabilities, last capability.Cap) {
 	for c := capability.Cap(0); c <= last; c++ {
 		if caps.Get(capability.AMBIENT, c) && !(caps.Get(capability.PERMITTED, c) && caps.Get(capability.INHERITABLE, c)) {
