@@ -101,6 +101,9 @@ func (c *Container) OCIState() *state.OCIState {
 // openInit returns a pidfd for init after checking it is still the container's process: from
 // then on the pidfd keeps signals from reaching a recycled PID.
 func (c *Container) openInit() (int, error) {
+	if c.state.Pid <= 0 {
+		return -1, errNotRunning // a create that died before init existed
+	}
 	fd, err := unix.PidfdOpen(c.state.Pid, 0)
 	if err != nil {
 		if errors.Is(err, unix.ESRCH) {

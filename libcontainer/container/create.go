@@ -194,7 +194,10 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	if err != nil {
 		return fmt.Errorf("init exited early: %w", err)
 	}
-	c.state.Pid, c.state.StartTime = l.pid, st.StartTime
+	c.state.Pid, c.state.StartTime, c.state.Creating = l.pid, st.StartTime, true
+	if err := c.dir.Save(c.state); err != nil {
+		return err
+	}
 	if !c.cg.JoinsItself() {
 		// systemd moves init into the container's scope; init waits for its config meanwhile.
 		if err := c.cg.Apply(l.pid); err != nil {
@@ -211,6 +214,9 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		NewCgroupNS: plan.InitMakesCgroupNS(),
 	}
 	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
+		if errors.Is(err, protocol.ErrTooLarge) {
+			return fmt.Errorf("config.json is too large for berth: %w", err)
+		}
 		return err
 	}
 	for {
@@ -220,6 +226,7 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		}
 		switch m.Type {
 		case protocol.TypeReady:
+			c.state.Creating = false
 			return nil
 		case protocol.TypeError:
 			return protocol.RemoteError(m.Error)

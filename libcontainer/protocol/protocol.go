@@ -102,6 +102,9 @@ func Send(w io.Writer, m *Message) error {
 	if err != nil {
 		return fmt.Errorf("encode %s message: %w", m.Type, err)
 	}
+	if len(body) > MaxFrame {
+		return fmt.Errorf("%w: %s message of %d bytes (the limit is %d)", ErrTooLarge, m.Type, len(body), MaxFrame)
+	}
 	frame := make([]byte, 4+len(body))
 	binary.LittleEndian.PutUint32(frame, uint32(len(body)))
 	copy(frame[4:], body)
@@ -110,6 +113,9 @@ func Send(w io.Writer, m *Message) error {
 	}
 	return nil
 }
+
+// ErrTooLarge: a message over MaxFrame, which the other side would refuse.
+var ErrTooLarge = errors.New("too large")
 
 // ErrClosed means the other end closed the connection between frames.
 var ErrClosed = errors.New("connection closed")

@@ -76,3 +76,14 @@ func TestExpect(t *testing.T) {
 		t.Fatalf("wrong type: %v", err)
 	}
 }
+
+func TestSendRefusesOversizedFrames(t *testing.T) {
+	var buf bytes.Buffer
+	big := &Message{Type: TypeError, Error: strings.Repeat("x", MaxFrame)}
+	if err := Send(&buf, big); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("err = %v, want ErrTooLarge", err)
+	}
+	if buf.Len() != 0 {
+		t.Fatal("part of an oversized frame was written")
+	}
+}

@@ -67,6 +67,34 @@ func (r *root) fileTarget(p string) (*os.File, error) {
 	return nil, fmt.Errorf("create: %w", os.ErrExist)
 }
 
+// consoleTarget opens /dev/console, creating it when missing, without following a symlink in
+// its last component: the image decides what /dev/console is, and a symlink there would carry
+// the console mount onto whatever file it names, /proc files included (CVE-2025-52565).
+func (r *root) consoleTarget() (*os.File, error) {
+	dev, err := r.mkdirAll("/dev", 0o755)
+	if err != nil {
+		return nil, err
+	}
+	defer dev.Close()
+	fd, err := unix.Openat(int(dev.Fd()), "console", unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if errors.Is(err, unix.ENOENT) {
+		fd, err = unix.Openat(int(dev.Fd()), "console", unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0o644)
+	}
+	if err != nil {
+		return nil, &os.PathError{Op: "openat", Path: "/dev/console", Err: err}
+	}
+	f := os.NewFile(uintptr(fd), "/dev/console")
+	st, err := fstat(f)
+	if err == nil && st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		err = errors.New("is a symlink in the rootfs; refused, a console must not be mounted where a link points")
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
 func (r *root) createFile(p string) (*os.File, error) {
 	parent, err := r.mkdirAll(path.Dir(p), 0o755)
 	if err != nil {

@@ -197,7 +197,7 @@ func BindConsole(slavePath string) error {
 	if err := checkPtySlave(slave); err != nil {
 		return fmt.Errorf("console %q: %w", slavePath, err)
 	}
-	target, err := r.fileTarget("/dev/console")
+	target, err := r.consoleTarget()
 	if err == nil {
 		err = checkBindTarget(target)
 	}

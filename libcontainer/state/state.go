@@ -48,7 +48,10 @@ type State struct {
 	Annotations map[string]string `json:"annotations,omitempty"`
 	Config      *specs.Spec       `json:"config"`
 	OwnPidNS    bool              `json:"ownPidNS"`
-	Cgroup      *cgroups.Saved    `json:"cgroup,omitempty"`
+	// Creating is true from the moment init exists until it reports ready, so that a create
+	// that died half-way leaves a PID that delete can kill.
+	Creating bool           `json:"creating,omitempty"`
+	Cgroup   *cgroups.Saved `json:"cgroup,omitempty"`
 }
 
 // ErrNotExist is returned when there is no container with the ID.
@@ -178,6 +181,9 @@ func (d *Dir) Status(s *State) specs.ContainerState {
 	}
 	if !Alive(s.Pid, s.StartTime) {
 		return Stopped
+	}
+	if s.Creating {
+		return Creating
 	}
 	if _, err := os.Lstat(filepath.Join(d.Path, StartSocket)); err == nil {
 		return Created

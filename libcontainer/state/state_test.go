@@ -99,3 +99,18 @@ func TestStatusOfDeadAndRecycledPids(t *testing.T) {
 		t.Fatalf("without start socket: %s, want running", got)
 	}
 }
+
+func TestStatusWhileCreating(t *testing.T) {
+	d := &Dir{Path: t.TempDir()}
+	self := os.Getpid()
+	me, err := readStart(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := d.Status(&State{Pid: self, StartTime: me, Creating: true}); got != Creating {
+		t.Fatalf("live init of an unfinished create: %s, want creating", got)
+	}
+	if got := d.Status(&State{Pid: 1 << 30, StartTime: 1, Creating: true}); got != Stopped {
+		t.Fatalf("dead init of an unfinished create: %s, want stopped", got)
+	}
+}
