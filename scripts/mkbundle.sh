@@ -17,7 +17,7 @@ BERTH_BIN=${BERTH_BIN:-$REPO/berth}
 CACHE=${BERTH_CACHE:-$REPO/.cache}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 # Bump when build_rootfs changes, so cached copies are rebuilt.
-ROOTFS_LAYOUT=1
+ROOTFS_LAYOUT=2
 
 die() {
 	echo "mkbundle: $*" >&2
@@ -37,7 +37,8 @@ build_rootfs() {
 		[[ $applet == bin/busybox ]] && continue
 		mkdir -p "$dir/$(dirname "$applet")"
 		ln -sf /bin/busybox "$dir/$applet"
-	done < <("$BUSYBOX" --list-full)
+	done <<<"$("$BUSYBOX" --list-full)" # a here-string: no /dev/fd needed (chroots lack it)
+	[[ -L $dir/bin/sh ]] || die "no applet links were made from $BUSYBOX --list-full"
 	cat >"$dir/etc/passwd" <<-'EOF'
 		root:x:0:0:root:/root:/bin/sh
 		user:x:1000:1000:user:/home/user:/bin/sh

@@ -138,6 +138,10 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err := c.configure(l, o, plan); err != nil {
 		return c, l, c.explainInitDeath(err)
 	}
+	// Now that init's own threads are counted, the pids limit can hold the program to it.
+	if err := c.cg.ApplyDeferred(); err != nil {
+		return c, l, err
+	}
 	if err := dir.Save(c.state); err != nil {
 		return c, l, err
 	}

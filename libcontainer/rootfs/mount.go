@@ -68,7 +68,7 @@ func doMount(r *root, c *Config, m specs.Mount) error {
 	if err := attach(mnt, target); err != nil {
 		return fmt.Errorf("mount: %w", err)
 	}
-	if m.Type == "cgroup" && !bind {
+	if m.Type == "cgroup" && !bind && !unifiedHost() {
 		if err := populateCgroupV1(mnt, c, opts); err != nil {
 			return err
 		}
@@ -111,6 +111,8 @@ func newMount(r *root, c *Config, m specs.Mount, opts MountOptions, bind bool, t
 	switch {
 	case bind:
 		return bindMount(m.Source, opts, c.InUserNS)
+	case (m.Type == "cgroup" || m.Type == "cgroup2") && unifiedHost():
+		return cgroup2Mount(c, opts)
 	case m.Type == "cgroup":
 		return cgroupV1Mount(opts)
 	}

@@ -139,9 +139,12 @@ warm_bundle_cache() {
 	[[ -f $repo/scripts/mkbundle.sh ]] || return 0
 	mkdir -p "$root$warm/scripts"
 	cp "$repo/scripts/mkbundle.sh" "$repo/scripts/config-template.json" "$root$warm/scripts/"
+	# /dev and /proc as a real system has them: the script and busybox expect both.
+	mount --bind /dev "$root/dev" && mount -t proc proc "$root/proc" || die "mount /dev, /proc in the chroot"
 	chroot "$root" env BERTH_CACHE=/var/tmp/berth-cache BERTH_BIN=/nonexistent \
 		bash "$warm/scripts/mkbundle.sh" "$warm/bundle" >/dev/null 2>&1 ||
 		log "warning: could not pre-build the busybox rootfs (the guest will build it)"
+	umount "$root/proc" "$root/dev"
 	rm -rf "${root:?}$warm"
 }
 

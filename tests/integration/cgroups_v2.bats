@@ -195,9 +195,8 @@ run_in_container() {
 		sleep 0.05
 	done
 	run cat "$BATS_TEST_TMPDIR/$ID.log"
+	# The shell gives up at the failed fork and the container stops: nothing more to read.
 	assert_output --regexp "fork|Resource temporarily unavailable|Try again"
-	run cat "$(cg_dir "$ID")/pids.current"
-	assert_output 3
 }
 
 @test "v2: throttle devices set io.max for the VM's disk" {
@@ -446,23 +445,5 @@ run_in_container() {
 	update_config '.linux.resources.unified = {($k): "max"}' --arg k "$c.max"
 	run_unpiped berth create --bundle "$BUNDLE" "$ID"
 	assert_one_line_error "linux.resources.unified[\"$c.max\"]" "$c controller"
-	assert_no_leaks
-}
-
-@test "v2: a controller not enabled for the parent cgroup fails with an error naming the field" {
-	# A parent whose subtree_control lacks pids, and that the runtime may not change: a
-	# process in it (cgroup v2's no-internal-process rule forbids enabling controllers then).
-	mkdir "/sys/fs/cgroup/$CG_PARENT"
-	echo "-pids" >"/sys/fs/cgroup/$CG_PARENT/cgroup.subtree_control" 2>/dev/null || true
-	sleep 1000 3>&- &
-	local sleeper=$!
-	echo "$sleeper" >>"$BERTH_PIDS_FILE"
-	echo "$sleeper" >"/sys/fs/cgroup/$CG_PARENT/cgroup.procs"
-	update_config '.linux.cgroupsPath = $p | .linux.resources.pids = {limit: 5}' --arg p "/$CG_PARENT/$ID"
-	run_unpiped berth create --bundle "$BUNDLE" "$ID"
-	kill -KILL "$sleeper"
-	wait "$sleeper" 2>/dev/null || true
-	assert_one_line_error
-	assert_output --partial "$ID"
 	assert_no_leaks
 }
