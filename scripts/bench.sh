@@ -6,7 +6,8 @@
 # once, in an order that rotates, so that drift of the machine hits all of them alike. Each
 # runtime has its own --root under a temp dir and a new container ID each round. Reported: the
 # median and p90 of the wall time of `RUNTIME run` in ms, the ratios of berth's median to the
-# others', and the peak RSS of one more run of each under /usr/bin/time -v.
+# others', and the peak RSS of one more run of each under /usr/bin/time -v; then the same for
+# `RUNTIME exec` of /bin/true into one running container per runtime.
 #
 # crun 1.8 refuses this hybrid-cgroup host while cgroup2 still offers a controller (hugetlb), so
 # hugetlb is bound to a v1 hierarchy for the duration (and unbound afterwards); if that cannot be
@@ -90,6 +91,47 @@ run_once() {
 	echo $((t1 - t0))
 }
 
+# exec_once RUNTIME ID: one `exec ID /bin/true` into a running container; prints microseconds.
+exec_once() {
+	local rt=$1 id=$2 t0 t1
+	t0=${EPOCHREALTIME/./}
+	runtime "$rt" exec "$id" /bin/true </dev/null >/dev/null 2>"$WORK/err-$rt" || {
+		echo "bench: $rt exec failed: $(cat "$WORK/err-$rt")" >&2
+		return 1
+	}
+	t1=${EPOCHREALTIME/./}
+	echo $((t1 - t0))
+}
+
+# bench_exec: one running container per runtime, then `exec` of /bin/true into each,
+# interleaved like the run rounds; prints medians and berth's ratios.
+bench_exec() {
+	local rt round i n=${#RUNTIMES[@]} us
+	BERTH_BIN=/usr/sbin/runc bash "$REPO/scripts/mkbundle.sh" "$WORK/sleeper" sleep 100000 >/dev/null
+	for rt in "${RUNTIMES[@]}"; do
+		runtime "$rt" run -d --bundle "$WORK/sleeper" "exec-$rt" </dev/null >/dev/null 2>&1 ||
+			{ echo "bench: $rt run -d failed" >&2; return 1; }
+	done
+	for ((round = 0; round < WARMUP + ROUNDS; round++)); do
+		for ((i = 0; i < n; i++)); do
+			rt=${RUNTIMES[(round + i) % n]}
+			us=$(exec_once "$rt" "exec-$rt")
+			((round < WARMUP)) || echo "$us" >>"$WORK/exec-$rt"
+		done
+	done
+	declare -A median p90
+	printf '\ntiming <runtime> exec of /bin/true into a running container:\n%-6s %10s %10s\n' runtime median_ms p90_ms
+	for rt in "${RUNTIMES[@]}"; do
+		read -r "median[$rt]" "p90[$rt]" < <(stats "$WORK/exec-$rt")
+		printf '%-6s %10s %10s\n' "$rt" "${median[$rt]}" "${p90[$rt]}"
+	done
+	for rt in "${RUNTIMES[@]}"; do
+		[[ $rt == berth ]] && continue
+		awk -v a="${median[berth]}" -v b="${median[$rt]}" -v r="$rt" \
+			'BEGIN { printf "berth/%s exec (median): %.2f\n", r, a / b }'
+	done
+}
+
 # prepare_crun: make crun usable on this host, or fall back to running it without cgroups.
 prepare_crun() {
 	if bind_hugetlb && run_once crun probe-crun >/dev/null 2>&1; then
@@ -157,6 +199,7 @@ main() {
 		awk -v a="${median[berth]}" -v b="${median[$rt]}" -v r="$rt" \
 			'BEGIN { printf "berth/%s (median): %.2f\n", r, a / b }'
 	done
+	bench_exec
 }
 
 main "$@"
