@@ -15,7 +15,6 @@ import (
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/sched"
-	"github.com/berth-runtime/berth/libcontainer/signals"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
 
@@ -57,6 +56,11 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 			return 1, err
 		}
 	}
+	var fwd *forwarder
+	if !o.Detach {
+		fwd = forwardSignalsSoon()
+		defer fwd.stop()
+	}
 	l, err := c.launchExec(o, cons, io)
 	if cons != nil {
 		cons.Close()
@@ -72,6 +76,7 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if o.Detach {
 		return 0, nil
 	}
+	fwd.target <- l.pidfd
 	code, err := c.waitExec(l, consoleHost, o.Process.Terminal)
 	io.wait()
 	return code, err
@@ -208,11 +213,7 @@ func (c *Container) waitExec(l *launched, consoleHost *os.File, terminal bool) (
 			return 1, err
 		}
 	}
-	stop := signals.Forward(func(sig unix.Signal) error {
-		return unix.PidfdSendSignal(l.pidfd, sig, nil, 0)
-	}, relay != nil)
 	ws := l.reap()
-	stop()
 	if relay != nil {
 		relay.Wait()
 		relay.Close()

@@ -50,19 +50,19 @@ func runForeground(o *RunOptions) (int, error) {
 		defer host.Close()
 		o.console, consoleHost = child, host
 	}
+	// Catching every signal costs milliseconds with cgo linked in: do it while init starts.
+	fwd := forwardSignalsSoon()
+	defer fwd.stop()
 	c, l, err := create(&o.CreateOptions)
 	if err != nil {
 		return 1, err
 	}
 	defer l.release()
+	fwd.target <- l.pidfd
 	relay, err := relayTerminal(c, consoleHost)
 	if err != nil {
 		return 1, c.fail(l, err)
 	}
-	stopSignals := signals.Forward(func(sig unix.Signal) error {
-		return unix.PidfdSendSignal(l.pidfd, sig, nil, 0)
-	}, relay != nil)
-	defer stopSignals()
 	if err := c.Start(); err != nil {
 		return 1, c.fail(l, err)
 	}
@@ -115,6 +115,44 @@ func deleteStopped(root, id string) error {
 	}
 	defer c.Close()
 	return c.delete(true)
+}
+
+// forwarder relays the signals berth receives to the container's init once its pidfd is sent
+// on target; signals that come earlier wait for it.
+type forwarder struct {
+	target chan int
+	ready  chan func()
+}
+
+// forwardSignalsSoon starts catching signals in the background, so that the cost of it
+// overlaps the container's creation. SIGWINCH is not among them: with a terminal, resizing the
+// pty makes the kernel tell the container.
+func forwardSignalsSoon() *forwarder {
+	f := &forwarder{target: make(chan int, 1), ready: make(chan func(), 1)}
+	go func() {
+		pidfd := -1
+		f.ready <- signals.Forward(func(sig unix.Signal) error {
+			if pidfd < 0 {
+				pidfd = <-f.target
+			}
+			return unix.PidfdSendSignal(pidfd, sig, nil, 0)
+		}, false)
+	}()
+	return f
+}
+
+// stop ends the forwarding (waiting for it to have started); safe to call more than once.
+func (f *forwarder) stop() {
+	if f.ready == nil {
+		return
+	}
+	stop := <-f.ready
+	f.ready = nil
+	select {
+	case f.target <- -1: // unblock a signal still waiting for a target that never came
+	default:
+	}
+	stop()
 }
 
 func exitCode(ws unix.WaitStatus) int {
