@@ -28,6 +28,11 @@ echo "== limits (RLIMIT_NOFILE set to 1024 from config.json):"
 ulimit -n
 ulimit -a
 echo
+echo "== cgroup limits (linux.resources: memory 256 MiB, at most 64 tasks), as the container sees them:"
+for f in memory/memory.limit_in_bytes memory.max pids/pids.max pids.max; do
+	[ -r /sys/fs/cgroup/$f ] && echo "  $f: $(cat /sys/fs/cgroup/$f)"
+done
+echo
 echo "== identity (user and groups from process.user):"
 id
 EOF
@@ -39,6 +44,8 @@ jq '
 	| .process.args = ["sh", "/demo.sh"]
 	| .process.rlimits = ([.process.rlimits[]? | select(.type != "RLIMIT_NOFILE")]
 		+ [{type: "RLIMIT_NOFILE", soft: 1024, hard: 1024}])
+	| .linux.resources.memory.limit = 268435456
+	| .linux.resources.pids.limit = 64
 ' "$config" >"$config.new"
 mv "$config.new" "$config"
 
