@@ -23,15 +23,7 @@ bexec() {
 # assert_exec_error [TEXT...]: the last exec failed with runc's 255 and printed one line; for
 # berth, "berth: ..." naming each TEXT.
 assert_exec_error() {
-	assert_failure 255
-	[[ -n $output ]] || fail "want a one-line error, got no output"
-	[[ $output != *$'\n'* ]] || fail "want a one-line error, got: $output"
-	is_berth || return 0
-	assert_output --regexp '^berth: '
-	local text
-	for text in "$@"; do
-		assert_output --partial "$text"
-	done
+	assert_one_line_failure 255 "$@"
 }
 
 # container_procs ID: the host pids of every process in the container's pid namespace.

@@ -163,7 +163,13 @@ wait_for_status() {
 # assert_one_line_error [TEXT...]: the last `run` failed with exit 1 and printed exactly one line.
 # For berth, that line is "berth: ..." and contains each TEXT (the config field it names).
 assert_one_line_error() {
-	assert_failure 1
+	assert_one_line_failure 1 "$@"
+}
+
+# assert_one_line_failure STATUS [TEXT...]: as assert_one_line_error, with exit status STATUS.
+assert_one_line_failure() {
+	assert_failure "$1"
+	shift
 	[[ -n $output ]] || fail "want a one-line error, got no output"
 	[[ $output != *$'\n'* ]] || fail "want a one-line error, got: $output"
 	is_berth || return 0
