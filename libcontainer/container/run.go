@@ -125,8 +125,7 @@ type forwarder struct {
 }
 
 // forwardSignalsSoon starts catching signals in the background, so that the cost of it
-// overlaps the container's creation. SIGWINCH is not among them: with a terminal, resizing the
-// pty makes the kernel tell the container.
+// overlaps the container's creation.
 func forwardSignalsSoon() *forwarder {
 	f := &forwarder{target: make(chan int, 1), ready: make(chan func(), 1)}
 	go func() {
@@ -136,7 +135,7 @@ func forwardSignalsSoon() *forwarder {
 				pidfd = <-f.target
 			}
 			return unix.PidfdSendSignal(pidfd, sig, nil, 0)
-		}, false)
+		})
 	}()
 	return f
 }

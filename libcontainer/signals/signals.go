@@ -39,17 +39,18 @@ func Parse(s string) (unix.Signal, error) {
 // notForwarded are the signals Forward leaves alone: SIGCHLD is about berth's own children,
 // SIGURG is how the Go runtime preempts goroutines, SIGPIPE concerns berth's own writes, and
 // SIGKILL/SIGSTOP cannot be caught. Signals 32 and 33 are reserved by the C library for its
-// threads.
+// threads. SIGWINCH stays with berth: with a terminal, resizing the container's pty is what
+// tells the container.
 var notForwarded = map[unix.Signal]bool{
-	unix.SIGCHLD: true, unix.SIGURG: true, unix.SIGPIPE: true,
+	unix.SIGCHLD: true, unix.SIGURG: true, unix.SIGPIPE: true, unix.SIGWINCH: true,
 	unix.SIGKILL: true, unix.SIGSTOP: true, 32: true, 33: true,
 }
 
 // forwardedSignals lists the signals Forward catches.
-func forwardedSignals(withWinch bool) []os.Signal {
+func forwardedSignals() []os.Signal {
 	var sigs []os.Signal
 	for s := unix.Signal(1); s <= maxSignal; s++ {
-		if notForwarded[s] || (s == unix.SIGWINCH && !withWinch) {
+		if notForwarded[s] {
 			continue
 		}
 		sigs = append(sigs, s)
@@ -57,13 +58,12 @@ func forwardedSignals(withWinch bool) []os.Signal {
 	return sigs
 }
 
-// Forward catches every catchable signal this process receives (see notForwarded; SIGWINCH only
-// when withWinch) and passes it to send, until stop is called. Errors from send are ignored:
+// Forward catches every catchable signal this process receives (see notForwarded) and passes it to send, until stop is called. Errors from send are ignored:
 // the target may already be gone, and the caller learns that from its own wait. After stop,
 // the signals get their default behaviour back.
-func Forward(send func(unix.Signal) error, withWinch bool) (stop func()) {
+func Forward(send func(unix.Signal) error) (stop func()) {
 	ch := make(chan os.Signal, 64)
-	signal.Notify(ch, forwardedSignals(withWinch)...)
+	signal.Notify(ch, forwardedSignals()...)
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	go func() {

@@ -63,19 +63,17 @@ func TestForwardedSignals(t *testing.T) {
 		return false
 	}
 	tests := []struct {
-		name      string
-		withWinch bool
-		in        []unix.Signal
-		out       []unix.Signal
+		name string
+		in   []unix.Signal
+		out  []unix.Signal
 	}{
-		{"without winch", false,
+		{"every catchable signal but berth's own",
 			[]unix.Signal{unix.SIGTERM, unix.SIGINT, unix.SIGHUP, unix.SIGUSR1, unix.SIGQUIT, unix.SIGTSTP, 34, 64},
 			[]unix.Signal{unix.SIGWINCH, unix.SIGCHLD, unix.SIGURG, unix.SIGPIPE, unix.SIGKILL, unix.SIGSTOP, 32, 33}},
-		{"with winch", true, []unix.Signal{unix.SIGWINCH, unix.SIGTERM}, []unix.Signal{unix.SIGCHLD, unix.SIGURG}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs := forwardedSignals(tt.withWinch)
+			sigs := forwardedSignals()
 			for _, s := range tt.in {
 				if !has(sigs, s) {
 					t.Errorf("%v not forwarded", s)
@@ -92,7 +90,7 @@ func TestForwardedSignals(t *testing.T) {
 
 func TestForward(t *testing.T) {
 	got := make(chan unix.Signal, 8)
-	stop := Forward(func(s unix.Signal) error { got <- s; return nil }, false)
+	stop := Forward(func(s unix.Signal) error { got <- s; return nil })
 
 	for _, s := range []unix.Signal{unix.SIGUSR1, unix.SIGWINCH, unix.SIGUSR2} {
 		if err := unix.Kill(os.Getpid(), s); err != nil {
@@ -105,7 +103,7 @@ func TestForward(t *testing.T) {
 		select {
 		case s := <-got:
 			if s == unix.SIGWINCH {
-				t.Errorf("SIGWINCH forwarded without withWinch")
+				t.Errorf("SIGWINCH forwarded")
 			}
 			seen[s] = true
 		case <-time.After(2 * time.Second):
