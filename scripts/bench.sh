@@ -79,28 +79,35 @@ unbind_hugetlb() {
 		echo "note: mount undone, but the kernel keeps hugetlb off cgroup2 until reboot"
 }
 
-# run_once RUNTIME ID: one `run` of the bundle; prints its wall time in microseconds.
-run_once() {
-	local rt=$1 id=$2 t0 t1
+# timed RUNTIME ARGS...: one `RUNTIME ARGS...`; prints its wall time in microseconds.
+timed() {
+	local rt=$1 t0 t1
+	shift
 	t0=${EPOCHREALTIME/./}
-	runtime "$rt" run --bundle "$WORK/bundle" "$id" </dev/null >/dev/null 2>"$WORK/err-$rt" || {
-		echo "bench: $rt run failed: $(cat "$WORK/err-$rt")" >&2
+	runtime "$rt" "$@" </dev/null >/dev/null 2>"$WORK/err-$rt" || {
+		echo "bench: $rt $1 failed: $(cat "$WORK/err-$rt")" >&2
 		return 1
 	}
 	t1=${EPOCHREALTIME/./}
 	echo $((t1 - t0))
 }
 
-# exec_once RUNTIME ID: one `exec ID /bin/true` into a running container; prints microseconds.
-exec_once() {
-	local rt=$1 id=$2 t0 t1
-	t0=${EPOCHREALTIME/./}
-	runtime "$rt" exec "$id" /bin/true </dev/null >/dev/null 2>"$WORK/err-$rt" || {
-		echo "bench: $rt exec failed: $(cat "$WORK/err-$rt")" >&2
-		return 1
-	}
-	t1=${EPOCHREALTIME/./}
-	echo $((t1 - t0))
+# run_once RUNTIME ID: one `run` of the bundle.
+run_once() { timed "$1" run --bundle "$WORK/bundle" "$2"; }
+
+# exec_once RUNTIME ID: one `exec ID /bin/true` into a running container.
+exec_once() { timed "$1" exec "$2" /bin/true; }
+
+# ratios WHAT FILE-PREFIX: berth's median over each other runtime's, for the samples in
+# $WORK/FILE-PREFIX-RUNTIME.
+ratios() {
+	local what=$1 prefix=$2 rt b
+	b=$(stats "$WORK/$prefix-berth" | cut -d' ' -f1)
+	for rt in "${RUNTIMES[@]}"; do
+		[[ $rt == berth ]] && continue
+		awk -v a="$b" -v b="$(stats "$WORK/$prefix-$rt" | cut -d' ' -f1)" -v r="$rt" -v w="$what" \
+			'BEGIN { printf "berth/%s%s (median): %.2f\n", r, w, a / b }'
+	done
 }
 
 # bench_exec: one running container per runtime, then `exec` of /bin/true into each,
@@ -119,17 +126,11 @@ bench_exec() {
 			((round < WARMUP)) || echo "$us" >>"$WORK/exec-$rt"
 		done
 	done
-	declare -A median p90
 	printf '\ntiming <runtime> exec of /bin/true into a running container:\n%-6s %10s %10s\n' runtime median_ms p90_ms
 	for rt in "${RUNTIMES[@]}"; do
-		read -r "median[$rt]" "p90[$rt]" < <(stats "$WORK/exec-$rt")
-		printf '%-6s %10s %10s\n' "$rt" "${median[$rt]}" "${p90[$rt]}"
+		printf '%-6s %10s %10s\n' "$rt" $(stats "$WORK/exec-$rt")
 	done
-	for rt in "${RUNTIMES[@]}"; do
-		[[ $rt == berth ]] && continue
-		awk -v a="${median[berth]}" -v b="${median[$rt]}" -v r="$rt" \
-			'BEGIN { printf "berth/%s exec (median): %.2f\n", r, a / b }'
-	done
+	ratios " exec" exec
 }
 
 # prepare_crun: make crun usable on this host, or fall back to running it without cgroups.
@@ -187,18 +188,12 @@ main() {
 		done
 	done
 
-	declare -A median p90
 	printf '\n%-6s %10s %10s %14s\n' runtime median_ms p90_ms peak_rss_kib
 	for rt in "${RUNTIMES[@]}"; do
-		read -r "median[$rt]" "p90[$rt]" < <(stats "$WORK/times-$rt")
-		printf '%-6s %10s %10s %14s\n' "$rt" "${median[$rt]}" "${p90[$rt]}" "$(peak_rss "$rt")"
+		printf '%-6s %10s %10s %14s\n' "$rt" $(stats "$WORK/times-$rt") "$(peak_rss "$rt")"
 	done
 	echo
-	for rt in "${RUNTIMES[@]}"; do
-		[[ $rt == berth ]] && continue
-		awk -v a="${median[berth]}" -v b="${median[$rt]}" -v r="$rt" \
-			'BEGIN { printf "berth/%s (median): %.2f\n", r, a / b }'
-	done
+	ratios "" times
 	bench_exec
 }
 
