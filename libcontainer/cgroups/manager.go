@@ -7,7 +7,6 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -363,38 +362,11 @@ func closeFiles(fs []*os.File) {
 	}
 }
 
-// Join moves pid, all its threads, into the container's cgroup, or the sub-cgroup of sub[""]
-// (exec with the systemd driver, or into a container with a pids limit; otherwise init joins by
-// itself at birth through OpenJoinFiles).
-func (m *Manager) Join(pid int, sub map[string]string) error {
-	if err := m.m.AddPid(strings.TrimPrefix(pick(sub, ""), "/"), pid); err != nil {
+// Join adds pid to the container's cgroup (exec with the systemd driver; cgroupfs joins by
+// itself through OpenJoinFiles).
+func (m *Manager) Join(pid int) error {
+	if err := m.m.AddPid("", pid); err != nil {
 		return fmt.Errorf("join cgroup: %w", err)
 	}
 	return nil
-}
-
-// PidsRoom returns how many more tasks the container's pids limit allows now, and false when
-// there is no limit (or it cannot be read).
-func (m *Manager) PidsRoom() (int, bool) {
-	dir := m.m.Path("pids")
-	if cgroups.IsCgroup2UnifiedMode() {
-		dir = m.m.Path("")
-	}
-	if dir == "" {
-		return 0, false
-	}
-	max, err := cgroups.ReadFile(dir, "pids.max")
-	if err != nil || strings.TrimSpace(max) == "max" {
-		return 0, false
-	}
-	cur, err := cgroups.ReadFile(dir, "pids.current")
-	if err != nil {
-		return 0, false
-	}
-	limit, err1 := strconv.Atoi(strings.TrimSpace(max))
-	used, err2 := strconv.Atoi(strings.TrimSpace(cur))
-	if err1 != nil || err2 != nil {
-		return 0, false
-	}
-	return limit - used, true
 }

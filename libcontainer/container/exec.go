@@ -128,13 +128,8 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if _, err := c.cgroup(); err != nil && c.state.Cgroup != nil {
 		return nil, err
 	}
-	// Joining at birth counts init's Go threads against the container's pids limit, which a
-	// container near it cannot afford: then init joins once started, as a whole (a move into a
-	// cgroup is never refused for its pids limit, only forks are). Otherwise joining at birth
-	// is much cheaper than moving a process, so it stays the rule.
-	joinLater := c.cg != nil && (!c.cg.JoinsItself() || c.nearPidsLimit())
 	l, err := withInitialAffinity(o.Process, func() (*launched, error) {
-		return launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup, stdio: io, joinLater: joinLater}, plan)
+		return launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup, stdio: io}, plan)
 	})
 	if err != nil {
 		return l, err
@@ -143,8 +138,8 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if exited(pidfd) {
 		return l, errNotRunning
 	}
-	if joinLater {
-		if err := c.cg.Join(l.pid, o.SubCgroup); err != nil {
+	if c.cg != nil && !c.cg.JoinsItself() {
+		if err := c.cg.Join(l.pid); err != nil {
 			return l, err
 		}
 	}
@@ -178,16 +173,6 @@ func withInitialAffinity(p *specs.Process, start func() (*launched, error)) (*la
 	}
 	defer unix.SchedSetaffinity(0, &saved)
 	return start()
-}
-
-// initThreadsRoom is how many tasks an exec'd init may start before execve: the Go runtime's
-// threads, with a margin.
-const initThreadsRoom = 16
-
-// nearPidsLimit reports whether the container's pids limit leaves too little room for init.
-func (c *Container) nearPidsLimit() bool {
-	room, limited := c.cg.PidsRoom()
-	return limited && room < initThreadsRoom
 }
 
 func exited(pidfd int) bool {

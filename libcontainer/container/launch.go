@@ -38,8 +38,6 @@ type launchSpec struct {
 	// subCgroup: sub-cgroups of the container's to join instead (exec --cgroup).
 	subCgroup map[string]string
 	stdio     *stdio // nil: berth's own stdio
-	// joinLater: init must not join the cgroup at birth; the caller adds it once started.
-	joinLater bool
 }
 
 // launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
@@ -83,11 +81,7 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	extra = append(extra, nsFiles...)
 	env = append(env, nsEnv...)
 	attr := plan.SysProcAttr()
-	var cgFiles, cgDir []*os.File
-	var cgEnv []string
-	if !ls.joinLater {
-		cgFiles, cgDir, cgEnv, err = cgroupJoin(c, ls.subCgroup, attr, 3+len(extra), syncFd)
-	}
+	cgFiles, cgDir, cgEnv, err := cgroupJoin(c, ls.subCgroup, attr, 3+len(extra), syncFd)
 	if err != nil {
 		hostSync.Close()
 		return nil, err
