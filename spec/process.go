@@ -23,5 +23,8 @@ func LoadProcess(path string) (*specs.Process, error) {
 	if len(p.Args) == 0 {
 		return nil, fmt.Errorf("%s args: must not be empty", filepath.Base(path))
 	}
+	if err := CheckUser("user", p.User); err != nil {
+		return nil, fmt.Errorf("%s %w", filepath.Base(path), err)
+	}
 	return &p, nil
 }

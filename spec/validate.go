@@ -39,6 +39,7 @@ var checks = []check{
 	checkArgs,
 	checkCwd,
 	checkEnv,
+	checkUser,
 	checkRlimits,
 	checkOOMScoreAdj,
 	checkMounts,

@@ -1,9 +1,12 @@
 package spec
 
 import (
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // The checks of the process section. Each tolerates a missing process so that it can be run on
@@ -147,4 +150,33 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// MaxID is the largest uid or gid a process may be given. IDs are 32-bit, but (uid_t)-1 tells
+// setresuid to leave the id as it is: a process.user.uid of 4294967295 would keep init's root
+// while the config claims another user. Like shadow-utils, berth refuses everything above
+// 2^31-1, which also keeps the ids clear of any sign confusion.
+const MaxID = math.MaxInt32
+
+func checkUser(c *config) error {
+	if c.Process == nil {
+		return nil
+	}
+	return CheckUser("process.user", c.Process.User)
+}
+
+// CheckUser refuses ids above MaxID in u; path names u in the error ("process.user").
+func CheckUser(path string, u specs.User) error {
+	if u.UID > MaxID {
+		return numberError(path+".uid", u.UID, "out of range; want 0 to %d", MaxID)
+	}
+	if u.GID > MaxID {
+		return numberError(path+".gid", u.GID, "out of range; want 0 to %d", MaxID)
+	}
+	for i, g := range u.AdditionalGids {
+		if g > MaxID {
+			return numberError(index(path+".additionalGids", i), g, "out of range; want 0 to %d", MaxID)
+		}
+	}
+	return nil
 }

@@ -128,6 +128,10 @@ func TestValidateProcess(t *testing.T) {
 		{"oom score", func(s *specs.Spec) { s.Process.OOMScoreAdj = intPtr(-1000) }, ""},
 		{"oom score too high", func(s *specs.Spec) { s.Process.OOMScoreAdj = intPtr(1001) }, "process.oomScoreAdj 1001: out of range; want -1000 to 1000"},
 		{"oom score too low", func(s *specs.Spec) { s.Process.OOMScoreAdj = intPtr(-1001) }, "process.oomScoreAdj -1001"},
+		{"uid (uid_t)-1", func(s *specs.Spec) { s.Process.User.UID = 4294967295 }, "process.user.uid 4294967295: out of range; want 0 to 2147483647"},
+		{"gid above 2^31-1", func(s *specs.Spec) { s.Process.User.GID = 1 << 31 }, "process.user.gid 2147483648: out of range"},
+		{"additional gid -1", func(s *specs.Spec) { s.Process.User.AdditionalGids = []uint32{5, 4294967295} }, "process.user.additionalGids[1] 4294967295: out of range"},
+		{"largest uid", func(s *specs.Spec) { s.Process.User.UID = 2147483647 }, ""},
 		// Warnings only: Validate accepts them.
 		{"unknown capability", func(s *specs.Spec) { s.Process.Capabilities.Bounding[1] = "CAP_FOO" }, ""},
 		{"console size without terminal", func(s *specs.Spec) {

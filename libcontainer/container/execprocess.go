@@ -2,10 +2,10 @@ package container
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
+	"github.com/berth-runtime/berth/spec"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -52,7 +52,7 @@ func ExecProcess(base *specs.Process, f *ExecFlags) (*specs.Process, error) {
 		return nil, err
 	}
 	for _, g := range f.AdditionalGids {
-		if g < 0 || g > math.MaxUint32 {
+		if g < 0 || g > spec.MaxID {
 			return nil, fmt.Errorf("--additional-gids %d: not a valid gid", g)
 		}
 		p.User.AdditionalGids = append(p.User.AdditionalGids, uint32(g))
@@ -66,19 +66,31 @@ func applyUserFlag(u *specs.User, flag string) error {
 		return nil
 	}
 	uidStr, gidStr, hasGid := strings.Cut(flag, ":")
-	uid, err := strconv.ParseUint(uidStr, 10, 32)
+	uid, err := parseID(uidStr)
 	if err != nil {
-		return fmt.Errorf("--user %q: want UID[:GID] as numbers", flag)
+		return fmt.Errorf("--user %q: %w", flag, err)
 	}
-	u.UID = uint32(uid)
+	u.UID = uid
 	if hasGid {
-		gid, err := strconv.ParseUint(gidStr, 10, 32)
+		gid, err := parseID(gidStr)
 		if err != nil {
-			return fmt.Errorf("--user %q: want UID[:GID] as numbers", flag)
+			return fmt.Errorf("--user %q: %w", flag, err)
 		}
-		u.GID = uint32(gid)
+		u.GID = gid
 	}
 	return nil
+}
+
+// parseID reads a uid or gid of --user: a number from 0 to spec.MaxID.
+func parseID(s string) (uint32, error) {
+	id, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0, fmt.Errorf("want UID[:GID] as numbers")
+	}
+	if id > spec.MaxID {
+		return 0, fmt.Errorf("%d is out of range; want 0 to %d", id, spec.MaxID)
+	}
+	return uint32(id), nil
 }
 
 func addCaps(p *specs.Process, caps []string) {

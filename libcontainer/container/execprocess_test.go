@@ -84,6 +84,9 @@ func TestExecProcessErrors(t *testing.T) {
 		{ExecFlags{Args: []string{"x"}, User: "root"}, `--user "root"`},
 		{ExecFlags{Args: []string{"x"}, User: "1:x"}, `--user "1:x"`},
 		{ExecFlags{Args: []string{"x"}, AdditionalGids: []int{-1}}, `--additional-gids -1`},
+		{ExecFlags{Args: []string{"x"}, User: "4294967295"}, `--user "4294967295": 4294967295 is out of range`},
+		{ExecFlags{Args: []string{"x"}, User: "0:2147483648"}, `--user "0:2147483648": 2147483648 is out of range`},
+		{ExecFlags{Args: []string{"x"}, AdditionalGids: []int{4294967295}}, `--additional-gids 4294967295`},
 	}
 	for _, tt := range tests {
 		if _, err := ExecProcess(baseProcess(), &tt.flags); err == nil || !strings.Contains(err.Error(), tt.want) {

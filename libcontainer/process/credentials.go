@@ -64,6 +64,21 @@ func setUser(u *specs.User) error {
 	if err := setres(unix.SYS_SETRESUID, u.UID); err != nil {
 		return fmt.Errorf("process.user.uid %d: %w", u.UID, err)
 	}
+	return checkSwitched(u)
+}
+
+// checkSwitched makes sure the kernel now reports exactly the ids asked for: an id that
+// setresuid reads as "unchanged" ((uid_t)-1) must never leave the program running as root
+// while the config names another user. Validation refuses such ids; this is the last guard.
+func checkSwitched(u *specs.User) error {
+	r, e, s := unix.Getresuid()
+	if r != int(u.UID) || e != int(u.UID) || s != int(u.UID) {
+		return fmt.Errorf("process.user.uid %d: after the switch the uids are %d/%d/%d", u.UID, r, e, s)
+	}
+	r, e, s = unix.Getresgid()
+	if r != int(u.GID) || e != int(u.GID) || s != int(u.GID) {
+		return fmt.Errorf("process.user.gid %d: after the switch the gids are %d/%d/%d", u.GID, r, e, s)
+	}
 	return nil
 }
 
