@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/berth-runtime/berth/libcontainer/procfs"
 	"golang.org/x/sys/unix"
 )
 
@@ -96,9 +97,9 @@ func ApplyAppArmor(profile string) error {
 		return err
 	}
 	cmd := "exec " + profile
-	err := writeThreadSelf("attr/apparmor/exec", cmd)
+	err := procfs.WriteThreadSelf("attr/apparmor/exec", cmd)
 	if errors.Is(err, os.ErrNotExist) && !isWriteError(err) {
-		err = writeThreadSelf("attr/exec", cmd)
+		err = procfs.WriteThreadSelf("attr/exec", cmd)
 	}
 	return explainApplyError(profile, err)
 }
