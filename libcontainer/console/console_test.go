@@ -33,6 +33,10 @@ func cttyHelper(path string) int {
 	if err != nil {
 		return 2
 	}
+	if _, err := unix.Setsid(); err != nil { // as init does first thing
+		fmt.Fprintln(os.Stderr, err)
+		return 3
+	}
 	if err := SetControllingTerminal(slave); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 3

@@ -88,12 +88,10 @@ func getSize(f *os.File) (height, width uint16, err error) {
 }
 
 // SetControllingTerminal makes slave this process's stdin, stdout and stderr and its controlling
-// terminal, in a new session. It is called in init just before exec; slave itself stays
-// close-on-exec, so the caller need not close it.
+// terminal. The caller must lead a session without one (init calls setsid first thing). It is
+// called in init just before exec; slave itself stays close-on-exec, so the caller need not
+// close it.
 func SetControllingTerminal(slave *os.File) error {
-	if _, err := unix.Setsid(); err != nil {
-		return os.NewSyscallError("setsid", err)
-	}
 	return control(slave, func(fd uintptr) error {
 		if err := unix.IoctlSetInt(int(fd), unix.TIOCSCTTY, 0); err != nil {
 			return fmt.Errorf("%s: %w", slave.Name(), os.NewSyscallError("ioctl TIOCSCTTY", err))

@@ -42,7 +42,7 @@ type CreateOptions struct {
 	// detached is false only for run in the foreground, the one caller that may hold a terminal
 	// without a console socket.
 	detached bool
-	// stdio replaces berth's own stdio for init (run in the foreground shields terminals).
+	// stdio is what init gets as fds 0-2 (initStdio).
 	stdio *stdio
 }
 
@@ -78,10 +78,8 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err := checkTerminalFlags(s, o); err != nil {
 		return nil, nil, err
 	}
-	if !o.detached && !s.Process.Terminal {
-		if o.stdio, err = shieldTerminals(); err != nil {
-			return nil, nil, err
-		}
+	if o.stdio, err = initStdio(s.Process.Terminal, o.detached); err != nil {
+		return nil, nil, err
 	}
 	if o.PreserveFds < 0 || o.ListenFds < 0 {
 		return nil, nil, fmt.Errorf("--preserve-fds %d: must not be negative", o.PreserveFds)

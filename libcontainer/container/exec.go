@@ -50,11 +50,9 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if consoleHost != nil {
 		defer consoleHost.Close()
 	}
-	io := passThrough()
-	if !o.Detach && !o.Process.Terminal {
-		if io, err = shieldTerminals(); err != nil {
-			return 1, err
-		}
+	io, err := initStdio(o.Process.Terminal, o.Detach)
+	if err != nil {
+		return 1, err
 	}
 	var fwd *forwarder
 	if !o.Detach {

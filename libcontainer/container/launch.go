@@ -37,7 +37,7 @@ type launchSpec struct {
 	dir      string   // init's working directory
 	// subCgroup: sub-cgroups of the container's to join instead (exec --cgroup).
 	subCgroup map[string]string
-	stdio     *stdio // nil: berth's own stdio
+	stdio     *stdio // fds 0-2 (initStdio)
 }
 
 // launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
@@ -102,9 +102,6 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	extra = append(extra, exe)
 
 	io := ls.stdio
-	if io == nil {
-		io = passThrough()
-	}
 	l.cmd = &exec.Cmd{
 		Path:        "/proc/self/fd/" + strconv.Itoa(3+len(extra)-1),
 		Args:        []string{"berth", "init"},

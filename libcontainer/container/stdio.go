@@ -13,9 +13,32 @@ import (
 // the caller's is never handed in: a process holding it could push input into the user's
 // shell (TIOCSTI) or change its settings. It gets a pipe instead, which berth relays.
 type stdio struct {
-	files     [3]*os.File // what the child gets
+	files     [3]*os.File // what the child gets; nil is /dev/null
 	childEnds []*os.File  // the child's ends of the pipes, closed once it has them
 	copies    sync.WaitGroup
+}
+
+// initStdio chooses what init gets as fds 0, 1 and 2:
+//   - with process.terminal, nothing of the caller's (/dev/null): the program gets the pty, and
+//     an init holding the caller's pipes until start would keep `out=$(berth create ...)` or a
+//     shim reading create's output waiting for ever;
+//   - detached, berth's own stdio, with /dev/null in place of any terminal: nobody is left to
+//     relay it, and a process holding the caller's terminal could type into it (TIOCSTI);
+//   - in the foreground, berth's stdio with terminals relayed through pipes (shieldTerminals).
+func initStdio(terminal, detached bool) (*stdio, error) {
+	switch {
+	case terminal:
+		return &stdio{}, nil
+	case detached:
+		s := passThrough()
+		for i, f := range s.files {
+			if isTerminal(f) {
+				s.files[i] = nil
+			}
+		}
+		return s, nil
+	}
+	return shieldTerminals()
 }
 
 func passThrough() *stdio {
@@ -65,6 +88,21 @@ func isTerminal(f *os.File) bool {
 	return err == nil
 }
 
-func (s *stdio) stdin() *os.File  { return s.files[0] }
-func (s *stdio) stdout() *os.File { return s.files[1] }
-func (s *stdio) stderr() *os.File { return s.files[2] }
+// The accessors give os/exec an untyped nil for a nil file, which it turns into /dev/null
+// (a typed nil *os.File in an io.Reader would not be nil).
+func (s *stdio) stdin() io.Reader {
+	if s.files[0] == nil {
+		return nil
+	}
+	return s.files[0]
+}
+
+func (s *stdio) stdout() io.Writer { return s.writer(1) }
+func (s *stdio) stderr() io.Writer { return s.writer(2) }
+
+func (s *stdio) writer(i int) io.Writer {
+	if s.files[i] == nil {
+		return nil
+	}
+	return s.files[i]
+}

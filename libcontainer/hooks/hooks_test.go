@@ -195,14 +195,21 @@ func recordedPidDead(file string) func(t *testing.T) {
 		if err != nil {
 			t.Fatalf("hook did not record its child: %v", err)
 		}
-		stat, err := os.ReadFile("/proc/" + strings.TrimSpace(string(b)) + "/stat")
-		if err != nil {
-			return
+		pid := strings.TrimSpace(string(b))
+		// SIGKILL is sent before Run returns, but the child may take a moment to die.
+		var state string
+		for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); {
+			stat, err := os.ReadFile("/proc/" + pid + "/stat")
+			if err != nil {
+				return
+			}
+			state = strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))[0]
+			if state == "Z" || state == "X" {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
 		}
-		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if f[0] != "Z" && f[0] != "X" {
-			t.Errorf("hook's child %s still running (state %s)", strings.TrimSpace(string(b)), f[0])
-		}
+		t.Errorf("hook's child %s still running (state %s)", pid, state)
 	}
 }
 

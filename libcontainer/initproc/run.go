@@ -13,6 +13,7 @@ import (
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/lsm"
 	"github.com/berth-runtime/berth/libcontainer/process"
+	"github.com/berth-runtime/berth/libcontainer/procfs"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/rootfs"
 	"github.com/berth-runtime/berth/libcontainer/seccomp"
@@ -30,6 +31,9 @@ type initProcess struct {
 
 // run does init's work in the order of the protocol (see package protocol).
 func (i *initProcess) run() error {
+	if err := isolateFromCaller(); err != nil {
+		return err
+	}
 	startLn, err := fdFromEnv(EnvStartFd)
 	if err != nil {
 		return err
@@ -80,8 +84,9 @@ func (i *initProcess) run() error {
 	return i.execProgram(prog)
 }
 
-// setupNamespaced does what must happen while the host's /proc is still the one in view, so that
-// no mount inside the rootfs can redirect the writes: hostname, sysctls, oom_score_adj, keyring.
+// setupNamespaced does what belongs to the namespaces rather than the rootfs: hostname,
+// sysctls, oom_score_adj, keyring. The /proc writes go through package procfs: with a joined
+// mount namespace, the /proc in view is another container's to redirect.
 func (i *initProcess) setupNamespaced() error {
 	s := i.spec
 	if i.cfg.NewUTSNS {
@@ -103,7 +108,7 @@ func (i *initProcess) setupNamespaced() error {
 	}
 	if adj := s.Process.OOMScoreAdj; adj != nil {
 		v := fmt.Sprint(*adj)
-		if err := os.WriteFile("/proc/self/oom_score_adj", []byte(v), 0); err != nil {
+		if err := procfs.WriteSelf("oom_score_adj", v); err != nil {
 			return fmt.Errorf("process.oomScoreAdj %s: %w", v, err)
 		}
 	}
@@ -125,7 +130,7 @@ func writeSysctls(sysctls map[string]string) error {
 		if !ok {
 			return fmt.Errorf("linux.sysctl %q: invalid name", key)
 		}
-		if err := os.WriteFile(path.Join("/proc/sys", rel), []byte(value), 0); err != nil {
+		if err := procfs.WriteSysctl(rel, value); err != nil {
 			return fmt.Errorf("linux.sysctl %q=%q: %w", key, value, err)
 		}
 	}
@@ -185,6 +190,9 @@ func (i *initProcess) setupRootfs() error {
 func (i *initProcess) setupConsole(sock *os.File) error {
 	p := i.spec.Process
 	if !p.Terminal {
+		if sock != nil {
+			sock.Close()
+		}
 		return nil
 	}
 	if sock == nil {
@@ -237,16 +245,10 @@ func (i *initProcess) prepareProcess() (*process.Program, error) {
 	return prog, nil
 }
 
-// execProgram is the part after start: startContainer hooks, the switch to the container's
-// user, closing every fd the program must not see, and execve.
+// execProgram is the part after start: the terminal, the switch to the container's user and
+// capabilities, the startContainer hooks (which run as the program will: same credentials, same
+// seccomp filter unless no_new_privs defers it, none of berth's fds), and execve.
 func (i *initProcess) execProgram(prog *process.Program) error {
-	if h := i.spec.Hooks; h != nil && !i.cfg.Exec {
-		st := *i.cfg.State
-		st.Status = specs.StateCreated
-		if err := hooks.Run(hooks.StartContainer, h.StartContainer, &st); err != nil {
-			return err
-		}
-	}
 	if i.slave != nil {
 		if err := console.SetControllingTerminal(i.slave); err != nil {
 			return fmt.Errorf("process.terminal: %w", err)
@@ -268,7 +270,7 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 	if err := process.SetCredentials(i.spec.Process); err != nil {
 		return err
 	}
-	if err := sys.CloseExecFrom(3 + i.cfg.PreserveFds); err != nil {
+	if err := i.runStartContainerHooks(); err != nil {
 		return err
 	}
 	if nnp {
@@ -281,7 +283,36 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 			return err
 		}
 	}
+	if err := sys.InheritFds(3, i.cfg.PreserveFds); err != nil {
+		return fmt.Errorf("--preserve-fds: %w", err)
+	}
 	return prog.Exec()
+}
+
+// runStartContainerHooks runs hooks.startContainer (not for exec) in the container, after start.
+func (i *initProcess) runStartContainerHooks() error {
+	h := i.spec.Hooks
+	if h == nil || i.cfg.Exec {
+		return nil
+	}
+	st := *i.cfg.State
+	st.Status = specs.StateCreated
+	return hooks.Run(hooks.StartContainer, h.StartContainer, &st)
+}
+
+// isolateFromCaller cuts init off from what it inherited from berth's caller before anything
+// else runs: every fd from 3 up becomes close-on-exec, so that no hook and no program inherits
+// berth's sockets, the sealed binary or a caller's fd (the preserved ones are handed over just
+// before execve), and init starts a session of its own, so that the container never shares the
+// caller's controlling terminal (/dev/tty, TIOCSTI into the caller's shell).
+func isolateFromCaller() error {
+	if err := sys.CloseExecFrom(3); err != nil {
+		return err
+	}
+	if _, err := unix.Setsid(); err != nil {
+		return os.NewSyscallError("setsid", err)
+	}
+	return nil
 }
 
 // handOverNotifyFd gives the seccomp notify fd to the host process waiting on init (start, or

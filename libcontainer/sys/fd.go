@@ -1,6 +1,7 @@
 package sys
 
 import (
+	"fmt"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -25,6 +26,17 @@ func CloseExecFrom(first int) error {
 		}
 		if fd >= first {
 			unix.CloseOnExec(fd)
+		}
+	}
+	return nil
+}
+
+// InheritFds clears close-on-exec on fds first .. first+n-1, the ones execve must hand on
+// (--preserve-fds, LISTEN_FDS).
+func InheritFds(first, n int) error {
+	for fd := first; fd < first+n; fd++ {
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, 0); err != nil {
+			return fmt.Errorf("fd %d: %w", fd, os.NewSyscallError("fcntl F_SETFD", err))
 		}
 	}
 	return nil

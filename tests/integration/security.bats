@@ -555,3 +555,125 @@ ATTACKER='
 	fi
 	BERTH_BIN=$REAL_BIN
 }
+
+# --- startContainer hooks from the image run as the program will ----------------------------------
+
+# startContainer hooks run inside the container after start. An image-supplied hook must get what
+# the program gets: its user, its capabilities, and none of the runtime's fds (sync and start
+# sockets, console socket, the binary's fd) nor a caller's fd that lacks close-on-exec. runc runs
+# them after the credential switch too.
+@test "startContainer hooks run with the process's user and capabilities and no runtime fds" {
+	setup_bundle sleep 1000
+	add_out_mount
+	update_config '.process.user = {uid: 1000, gid: 1000}
+		| .process.capabilities = {bounding: ["CAP_KILL"], effective: ["CAP_KILL"], permitted: ["CAP_KILL"]}
+		| .hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c",
+			"id -u >/out/uid; grep -E CapEff\\|CapBnd /proc/self/status >/out/caps; ls -l /proc/self/fd/ >/out/fds"]}]'
+	chmod 0777 "$OUT"
+	# A caller fd on the host's / without close-on-exec: it must not reach the hook either.
+	exec 7</
+	create_container "$ID"
+	exec 7<&-
+	berth start "$ID"
+	for ((i = 0; i < 100; i++)); do [[ -s $OUT/fds ]] && break; sleep 0.05; done
+	cat "$OUT/uid" "$OUT/caps" "$OUT/fds"
+	[[ $(cat "$OUT/uid") == 1000 ]] || fail "the hook ran as uid $(cat "$OUT/uid"), want 1000"
+	# CAP_KILL alone is bit 5; as uid 1000 without ambient capabilities, none is effective.
+	grep -qE 'CapBnd:\s+0000000000000020$' "$OUT/caps" || fail "the hook had capabilities $(cat "$OUT/caps")"
+	grep -qE 'CapEff:\s+0000000000000000$' "$OUT/caps" || fail "the hook had capabilities $(cat "$OUT/caps")"
+	# ls's own fds: 0-2, and 3 for the directory it lists.
+	run grep -E ' [4-9] -> | [1-9][0-9]+ -> |socket:|anon_inode:| 3 -> /$' "$OUT/fds"
+	assert_failure
+}
+
+# --- Every container process in a session of its own -----------------------------------------------
+
+# In the caller's session, /dev/tty is the caller's terminal and TIOCSTI pushes input into the
+# caller's shell. init and exec'd processes lead their own sessions (field 6 of /proc/PID/stat).
+@test "init and exec'd processes lead their own sessions" {
+	setup_bundle sh -c 'set -- $(cat /proc/$$/stat); echo "sid=$6 pid=$$"'
+	run_container
+	assert_success
+	assert_output "sid=1 pid=1"
+
+	setup_bundle sleep 1000
+	run_detached "$ID"
+	run_unpiped berth exec "$ID" sh -c 'set -- $(cat /proc/$$/stat); [ "$6" = "$$" ] && echo own-session'
+	assert_success
+	assert_output "own-session"
+}
+
+# run -d from a terminal: nobody relays the terminal once run returns, so it is not handed in.
+@test "run -d from a terminal does not hand the terminal to the container" {
+	requires_berth # runc 1.1.5 passes its terminal through to a detached container
+	setup_bundle sh -c 'l=; for fd in 0 1 2; do l="$l$(readlink /proc/$$/fd/$fd)
+"; done; printf %s "$l" >/out/fds; sleep 1000'
+	add_out_mount
+	script -qec "$BERTH_BIN --root $BERTH_ROOT run -d --bundle $BUNDLE $ID" /dev/null </dev/null
+	echo "$ID" >>"$BERTH_IDS_FILE"
+	for ((i = 0; i < 100; i++)); do [[ -s $OUT/fds ]] && break; sleep 0.05; done
+	cat "$OUT/fds"
+	run grep -c '^/dev/null$' "$OUT/fds"
+	assert_output 3
+}
+
+# --- uid/gid 4294967295 is (uid_t)-1: "leave unchanged" to setresuid ------------------------------
+
+@test "process.user.uid and gid of 4294967295 are refused" {
+	setup_bundle id -u
+	update_config '.process.user.uid = 4294967295'
+	run_container
+	assert_one_line_error "process.user.uid 4294967295" "out of range"
+	assert_no_leaks
+
+	setup_bundle id -u
+	update_config '.process.user.gid = 4294967295'
+	run_container
+	assert_one_line_error "process.user.gid 4294967295"
+	assert_no_leaks
+
+	setup_bundle id -u
+	update_config '.process.user.additionalGids = [5, 4294967295]'
+	run_container
+	assert_one_line_error "process.user.additionalGids[1] 4294967295"
+}
+
+@test "exec --user 4294967295 is refused" {
+	setup_bundle sleep 1000
+	run_detached "$ID"
+	run_unpiped berth exec --user 4294967295 "$ID" id -u
+	assert_failure
+	[[ $output != 0 ]] || fail "exec ran as root"
+	is_berth && assert_output --partial '--user "4294967295"'
+	run_unpiped berth exec --user 1000:4294967295 "$ID" id -g
+	assert_failure
+	[[ $output != 0 ]] || fail "exec ran as gid 0"
+}
+
+# --- /proc writes through a procfs of init's own, whatever the namespaces ------------------------
+
+# With linux.namespaces naming another mount namespace, its /proc is whatever that namespace put
+# there: here a tmpfs whose sys/kernel/domainname and self/oom_score_adj are ordinary files.
+# Writing sysctls and oom_score_adj by path would land in those files (or anywhere the other
+# container points them); berth writes through a procfs instance it opened itself.
+@test "sysctl and oom_score_adj writes are not redirected by a joined mount namespace's /proc" {
+	requires_berth # runc 1.1.5 writes both through the /proc path in view
+	local fake=$BATS_TEST_TMPDIR/fake-proc
+	mkdir -p "$fake"
+	unshare --mount --propagation private sh -c "
+		mount -t tmpfs fake /proc && mkdir -p /proc/sys/kernel /proc/self &&
+		echo bait >/proc/sys/kernel/domainname && echo bait >/proc/self/oom_score_adj &&
+		touch $fake/ready && exec sleep 1000" 3>&- &
+	local holder=$!
+	echo "$holder" >>"$BERTH_PIDS_FILE"
+	for ((i = 0; i < 100; i++)); do [[ -e $fake/ready ]] && break; sleep 0.05; done
+	setup_bundle sh -c 'cat /proc/self/oom_score_adj >/dev/null'
+	update_config '(.linux.namespaces[] | select(.type == "mount")) |= {type: "mount", path: $p}
+		| .linux.sysctl = {"kernel.domainname": "berth-real"} | .process.oomScoreAdj = 5' \
+		--arg p "/proc/$holder/ns/mnt"
+	run_container
+	echo "$output"
+	assert_equal "$(cat "/proc/$holder/root/proc/sys/kernel/domainname")" bait
+	assert_equal "$(cat "/proc/$holder/root/proc/self/oom_score_adj")" bait
+	assert_success
+}
