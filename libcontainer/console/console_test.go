@@ -273,14 +273,12 @@ func TestRelayCopiesBothWays(t *testing.T) {
 	if got := readWithin(t, outR, "output\r\n", 2*time.Second); !strings.Contains(got, "output") {
 		t.Errorf("stdout read %q", got)
 	}
-	// Closing the container's side ends Wait.
+	// Closing the container's side ends Drain at once.
 	slave.Close()
-	waited := make(chan struct{})
-	go func() { r.Wait(); close(waited) }()
-	select {
-	case <-waited:
-	case <-time.After(2 * time.Second):
-		t.Fatal("Wait did not return after the slave closed")
+	start := time.Now()
+	r.Drain()
+	if took := time.Since(start); took >= drainIdle {
+		t.Errorf("Drain took %v after the slave closed, want < %v", took, drainIdle)
 	}
 	inW.Close()
 	outW.Close()
@@ -336,5 +334,76 @@ func TestSetControllingTerminal(t *testing.T) {
 	}
 	if !strings.Contains(got, want) {
 		t.Errorf("helper wrote %q, want %q", got, want)
+	}
+}
+
+func TestClearONLCR(t *testing.T) {
+	master, slave, _ := newPty(t)
+	if err := ClearONLCR(slave); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := slave.Write([]byte("a\nb\n")); err != nil {
+		t.Fatal(err)
+	}
+	got := readWithin(t, master, "b\n", 2*time.Second)
+	if got != "a\nb\n" {
+		t.Errorf("master read %q, want %q", got, "a\nb\n")
+	}
+}
+
+// TestRelayDrain: once the program has exited, a process still holding the pty must not keep
+// the relay (and so berth exec -t) waiting, and what was written before must still arrive.
+func TestRelayDrain(t *testing.T) {
+	tests := []struct {
+		name    string
+		writer  bool // something keeps writing to the pty while Drain runs
+		maxTime time.Duration
+	}{
+		{"slave held, silent", false, drainIdle + 500*time.Millisecond},
+		{"slave held, writing", true, drainLimit + 500*time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			master, slave, _ := newPty(t)
+			inR, inW, _ := os.Pipe()
+			defer inR.Close()
+			defer inW.Close()
+			outR, outW, _ := os.Pipe()
+			defer outR.Close()
+			defer outW.Close()
+			var out bytes.Buffer
+			copied := make(chan struct{})
+			go func() { io.Copy(&out, outR); close(copied) }()
+			r, err := startRelay(master, inR, outW)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slave.Write([]byte("last words\n"))
+			stop := make(chan struct{})
+			defer close(stop)
+			if tt.writer {
+				go func() {
+					for {
+						select {
+						case <-stop:
+							return
+						case <-time.After(10 * time.Millisecond):
+							slave.Write([]byte("."))
+						}
+					}
+				}()
+			}
+			start := time.Now()
+			r.Drain()
+			if took := time.Since(start); took > tt.maxTime {
+				t.Errorf("Drain took %v, want at most %v", took, tt.maxTime)
+			}
+			r.Close()
+			outW.Close()
+			<-copied
+			if !strings.Contains(out.String(), "last words") {
+				t.Errorf("relayed %q, want the last words", out.String())
+			}
+		})
 	}
 }

@@ -213,7 +213,7 @@ func (c *Container) waitExec(l *launched, consoleHost *os.File, terminal bool) (
 	}
 	ws := l.reap()
 	if relay != nil {
-		relay.Wait()
+		relay.Drain()
 		relay.Close()
 	}
 	return exitCode(ws), nil

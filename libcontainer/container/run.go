@@ -73,7 +73,7 @@ func runForeground(o *RunOptions) (int, error) {
 		o.stdio.wait()
 	}
 	if relay != nil {
-		relay.Wait()
+		relay.Drain()
 		relay.Close()
 	}
 	if !o.Keep {

@@ -204,6 +204,9 @@ func (i *initProcess) setupConsole(sock *os.File) error {
 		return fmt.Errorf("process.terminal: %w", err)
 	}
 	defer master.Close()
+	if err := console.ClearONLCR(slave); err != nil {
+		return fmt.Errorf("process.terminal: %w", err)
+	}
 	if p.ConsoleSize != nil {
 		if err := console.SetSize(master, uint16(p.ConsoleSize.Height), uint16(p.ConsoleSize.Width)); err != nil {
 			return fmt.Errorf("process.consoleSize: %w", err)

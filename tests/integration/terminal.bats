@@ -98,3 +98,13 @@ run_on_tty() {
 	assert_failure 1
 	assert_no_leaks
 }
+
+@test "a foreground run with a terminal relays lines without \\r (ONLCR cleared, as runc does)" {
+	setup_tty_bundle sh -c 'echo one; echo two'
+	# Under script(1), as a user in a terminal piping the output on: runc needs a terminal here.
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	run timeout 30 script -qec "$(printf '%q ' "$BERTH_BIN" --root "$BERTH_ROOT" run --bundle "$BUNDLE" "$ID") | od -An -c" /dev/null
+	assert_success
+	assert_output --partial 'o   n   e  \n   t   w   o  \n'
+	refute_output --partial 'e  \r'
+}
