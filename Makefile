@@ -25,13 +25,39 @@ INTEGRATION := $(if $(TESTS),$(foreach t,$(TESTS),$(if $(wildcard $(t)),$(t),tes
 
 export BERTH_BIN
 
-.PHONY: deps demo test test-unit test-integration test-helpers bench lint clean
+.PHONY: deps demo test test-unit test-integration test-helpers bench lint clean man install uninstall
+
+# Where `make install` puts things (DESTDIR for staging, as packagers use it).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
 berth: $(GO_SOURCES)
 	CGO_ENABLED=1 $(GO) build -trimpath -tags "$(BUILDTAGS)" -ldflags "$(LDFLAGS)" -o $@ .
 
 deps:
 	@bash scripts/install-deps.sh
+
+# berth(8), generated from the CLI definitions by a build with urfave/cli's man-page writer
+# (docs_gen.go), which the release binary leaves out.
+man: .cache/man/berth.8
+
+.cache/man/berth.8: $(GO_SOURCES)
+	@mkdir -p .cache/man
+	CGO_ENABLED=1 $(GO) build -trimpath -tags berth_docs -ldflags "$(LDFLAGS)" -o .cache/berth-docs .
+	.cache/berth-docs gen-man .cache/man
+
+install: berth man
+	install -D -m 0755 berth $(DESTDIR)$(BINDIR)/berth
+	install -D -m 0644 .cache/man/berth.8 $(DESTDIR)$(MANDIR)/man8/berth.8
+	install -D -m 0644 contrib/completions/bash/berth $(DESTDIR)$(BASHCOMPDIR)/berth
+	install -D -m 0644 contrib/completions/zsh/_berth $(DESTDIR)$(ZSHCOMPDIR)/_berth
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/berth $(DESTDIR)$(MANDIR)/man8/berth.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/berth $(DESTDIR)$(ZSHCOMPDIR)/_berth
 
 demo: deps berth
 	bash scripts/mkbundle.sh .cache/demo
