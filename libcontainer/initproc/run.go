@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/lsm"
 	"github.com/berth-runtime/berth/libcontainer/process"
@@ -217,7 +218,7 @@ func (i *initProcess) setupConsole(sock *os.File) error {
 			return fmt.Errorf("process.terminal: /dev/console: %w", err)
 		}
 	}
-	if err := console.SendFd(sock, master); err != nil {
+	if err := fdpass.Send(sock, master); err != nil {
 		return fmt.Errorf("process.terminal: send to console socket: %w", err)
 	}
 	i.slave = slave
@@ -330,5 +331,5 @@ func (i *initProcess) handOverNotifyFd(fd *os.File) error {
 	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeSeccompFd}); err != nil {
 		return err
 	}
-	return console.SendFd(conn, fd)
+	return fdpass.Send(conn, fd)
 }
