@@ -27,6 +27,7 @@ type initProcess struct {
 	cfg       *protocol.InitConfig
 	spec      *specs.Spec
 	slave     *os.File // the pty slave when process.terminal is set
+	rootfs    *rootfs.Config
 	filter    *seccomp.Filter
 }
 
@@ -67,6 +68,9 @@ func (i *initProcess) run() error {
 		return err
 	}
 	if err := i.setupConsole(consoleSock); err != nil {
+		return err
+	}
+	if err := i.finishRootfs(); err != nil {
 		return err
 	}
 	prog, err := i.prepareProcess()
@@ -152,9 +156,11 @@ func sysctlPath(key string) (string, bool) {
 }
 
 // setupRootfs builds the container's filesystem and runs the hooks that belong between the
-// mounts and pivot_root: prestart/createRuntime on the host, createContainer here.
+// mounts and pivot_root: prestart/createRuntime on the host, createContainer here. The masks
+// and read-only remounts wait for finishRootfs, after /dev/console exists.
 func (i *initProcess) setupRootfs() error {
 	rc := &rootfs.Config{Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot, InUserNS: i.cfg.InUserNS}
+	i.rootfs = rc
 	if i.cfg.NewMountNS {
 		if err := rootfs.Prepare(rc); err != nil {
 			return err
@@ -180,10 +186,17 @@ func (i *initProcess) setupRootfs() error {
 	if err := rootfs.Enter(rc); err != nil {
 		return err
 	}
-	if err := process.MakeCwd(i.spec.Process); err != nil {
-		return err
+	return process.MakeCwd(i.spec.Process)
+}
+
+// finishRootfs is the last step of the rootfs, once every mount point, device node and
+// /dev/console is there: masked and read-only paths, then the read-only remounts (the "ro" of
+// a tmpfs or of /dev, and root.readonly), as runc does.
+func (i *initProcess) finishRootfs() error {
+	if !i.cfg.NewMountNS {
+		return nil
 	}
-	return rootfs.Finish(rc)
+	return rootfs.Finish(i.rootfs)
 }
 
 // setupConsole makes the pty when process.terminal asks for one and hands its master to whoever

@@ -133,3 +133,13 @@ run_on_tty() {
 	assert_success
 	assert_output "run said: []"
 }
+
+@test "root.readonly without a /dev tmpfs: /dev/console is still made and bound to the terminal" {
+	# The console's mount point is created in the image's /dev, before / turns read-only.
+	setup_tty_bundle sh -c 'stat -c "%t %F" /dev/console; tty; touch /new; true'
+	update_config '.root.readonly = true | .mounts |= map(select(.destination != "/dev"))'
+	run_on_tty
+	assert_line --index 0 "88 character special file"
+	assert_line --index 1 /dev/pts/0
+	assert_line --partial 'Read-only file system'
+}
