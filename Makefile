@@ -30,7 +30,7 @@ INTEGRATION := $(if $(TESTS),$(foreach t,$(TESTS),$(if $(wildcard $(t)),$(t),tes
 
 export BERTH_BIN
 
-.PHONY: deps demo test test-unit test-integration test-helpers bench lint clean man install uninstall
+.PHONY: deps demo test test-unit test-integration test-helpers bench lint clean man install uninstall fuzz
 
 # Where `make install` puts things (DESTDIR for staging, as packagers use it).
 PREFIX ?= /usr/local
@@ -88,6 +88,18 @@ ifneq ($(TEST_CMDS),)
 	@mkdir -p .cache/bin
 	CGO_ENABLED=1 $(GO) build -trimpath -o .cache/bin/ ./tests/cmd/...
 endif
+
+# Every go test fuzz target (func FuzzX in a _test.go file), FUZZTIME each, one after another;
+# new failing inputs land in the package's testdata/fuzz, to be checked in with the fix.
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u | \
+	while read -r pkg; do \
+		for target in $$(grep -h '^func Fuzz' $$pkg/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "fuzz: $$pkg $$target ($(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
 
 bench: deps berth
 	bash scripts/bench.sh
