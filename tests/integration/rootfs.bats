@@ -38,6 +38,24 @@ ROOT_MOUNT=(sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo; ls /bin/busybox')
 	assert_line /bin/busybox
 }
 
+# From inside, a moved-and-chrooted root looks like a pivoted one; the difference is whether
+# pivot_root(2) was called at all, which strace sees.
+@test "--no-pivot: pivot_root is never called; without it, once" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	setup_bundle true
+	local trace=$BATS_TEST_TMPDIR/trace
+	run_unpiped strace -f -qq -e trace=pivot_root -o "$trace" "$BERTH_BIN" --root "$BERTH_ROOT" \
+		run --no-pivot --bundle "$BUNDLE" "$ID"
+	assert_success
+	run grep -c pivot_root "$trace"
+	assert_output 0
+	run_unpiped strace -f -qq -e trace=pivot_root -o "$trace" "$BERTH_BIN" --root "$BERTH_ROOT" \
+		run --bundle "$BUNDLE" "$ID"
+	assert_success
+	run grep -c pivot_root "$trace"
+	assert_output 1
+}
+
 @test "rootfsPropagation: shared makes the root mount shared, private leaves it unshared" {
 	setup_bundle "${ROOT_MOUNT[@]}"
 	update_config '.linux.rootfsPropagation = "shared"'
