@@ -143,7 +143,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err := dir.Save(c.state); err != nil {
 		return c, l, err
 	}
-	return c, l, c.publishPid(l, o)
+	return c, l, publishPid(c.state.Pid, l.pidfd, o.PidFile, o.PidfdSocket)
 }
 
 // createCgroup prepares the container's cgroup. With cgroupfs it is made and limited now, so
@@ -294,23 +294,4 @@ func (c *Container) abort(l *launched) {
 	if err := c.dir.Remove(); err != nil {
 		slog.Warn("cleanup after failed create", "id", c.state.ID, "error", err)
 	}
-}
-
-// publishPid writes --pid-file and sends a pidfd to --pidfd-socket.
-func (c *Container) publishPid(l *launched, o *CreateOptions) error {
-	if o.PidFile != "" {
-		abs, err := filepath.Abs(o.PidFile)
-		if err != nil {
-			return fmt.Errorf("--pid-file: %w", err)
-		}
-		if err := state.WriteFileAtomic(abs, []byte(strconv.Itoa(c.state.Pid)), 0o644); err != nil {
-			return fmt.Errorf("--pid-file: %w", err)
-		}
-	}
-	if o.PidfdSocket != "" {
-		if err := sendPidfd(o.PidfdSocket, l.pidfd); err != nil {
-			return fmt.Errorf("--pidfd-socket: %w", err)
-		}
-	}
-	return nil
 }

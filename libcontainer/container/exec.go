@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
@@ -151,7 +149,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if err := c.awaitExec(l.sync, state.Running); err != nil {
 		return l, err
 	}
-	return l, publishExecPid(l, o)
+	return l, publishPid(l.pid, l.pidfd, o.PidFile, o.PidfdSocket)
 }
 
 // withInitialAffinity runs start with this thread bound to process.execCPUAffinity.initial, so
@@ -178,24 +176,6 @@ func exited(pidfd int) bool {
 	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
 	n, _ := unix.Poll(fds, 0)
 	return n > 0
-}
-
-func publishExecPid(l *launched, o *ExecOptions) error {
-	if o.PidFile != "" {
-		abs, err := filepath.Abs(o.PidFile)
-		if err != nil {
-			return fmt.Errorf("--pid-file: %w", err)
-		}
-		if err := state.WriteFileAtomic(abs, []byte(strconv.Itoa(l.pid)), 0o644); err != nil {
-			return fmt.Errorf("--pid-file: %w", err)
-		}
-	}
-	if o.PidfdSocket != "" {
-		if err := sendPidfd(o.PidfdSocket, l.pidfd); err != nil {
-			return fmt.Errorf("--pidfd-socket: %w", err)
-		}
-	}
-	return nil
 }
 
 // waitExec relays signals and the terminal until the program exits, and returns its status.

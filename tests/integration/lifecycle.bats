@@ -15,6 +15,19 @@ teardown() {
 # namespace ignores signals it has no handler for).
 SLEEPER=(sh -c 'trap "exit 0" TERM; sleep 1000 & wait')
 
+# wait_for_term_trap ID: wait until the SLEEPER of container ID catches SIGTERM; a TERM sent
+# before sh ran `trap` would be ignored (it is PID 1) and the container would never stop.
+wait_for_term_trap() {
+	local pid i caught
+	pid=$(container_pid "$1")
+	for ((i = 0; i < 100; i++)); do
+		caught=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status")
+		(((0x$caught >> 14) & 1)) && return 0
+		sleep 0.05
+	done
+	fail "container $1: init does not catch SIGTERM after 5s"
+}
+
 @test "create, start, kill and delete walk through created, running and stopped" {
 	setup_bundle "${SLEEPER[@]}"
 	create_container "$ID"
@@ -92,6 +105,7 @@ SLEEPER=(sh -c 'trap "exit 0" TERM; sleep 1000 & wait')
 	for sig in SIGTERM TERM 15 ""; do
 		id=$ID-${sig:-default}
 		run_detached "$id"
+		wait_for_term_trap "$id"
 		run berth kill "$id" $sig
 		assert_success
 		wait_for_status "$id" stopped
