@@ -214,6 +214,7 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		InUserNS:    plan.Has(specs.UserNamespace),
 		NewUTSNS:    plan.New(specs.UTSNamespace),
 		NewCgroupNS: plan.InitMakesCgroupNS(),
+		InCgroupNS:  plan.Has(specs.CgroupNamespace),
 	}
 	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
 		if errors.Is(err, protocol.ErrTooLarge) {

@@ -19,10 +19,11 @@ package namespaces
 
 import (
 	"fmt"
-	"path/filepath"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/berth-runtime/berth/spec"
 )
 
 // The environment variables read by the nsenter constructor (see package nsenter).
@@ -45,15 +46,16 @@ type Plan struct {
 
 // entry is one namespace the container gets.
 type entry struct {
-	kind  kind
+	kind  spec.Namespace
 	path  string // "" for a new namespace
 	index int    // position in linux.namespaces, for error messages
 }
 
 func (e entry) field() string { return fmt.Sprintf("linux.namespaces[%d].path", e.index) }
 
-// PlanFor reads linux.namespaces, linux.uidMappings/gidMappings and linux.timeOffsets. Errors
-// name the field, e.g. `linux.namespaces[2].type "foo": unknown namespace type`.
+// PlanFor reads linux.namespaces, linux.uidMappings/gidMappings and linux.timeOffsets of a spec
+// that passed spec.Validate, which owns every check of them (types, duplicates, paths, maps,
+// offsets). It fails only on a namespace type it cannot plan, which Validate would have refused.
 func PlanFor(s *specs.Spec) (*Plan, error) {
 	p := &Plan{}
 	if s == nil || s.Linux == nil {
@@ -62,26 +64,16 @@ func PlanFor(s *specs.Spec) (*Plan, error) {
 	if err := p.addNamespaces(s.Linux.Namespaces); err != nil {
 		return nil, err
 	}
-	if err := p.addMappings(s.Linux.UIDMappings, s.Linux.GIDMappings); err != nil {
-		return nil, err
-	}
-	if err := p.addTimeOffsets(s.Linux.TimeOffsets); err != nil {
-		return nil, err
-	}
+	p.uidMaps, p.gidMaps = toSysProcIDMaps(s.Linux.UIDMappings), toSysProcIDMaps(s.Linux.GIDMappings)
+	p.offsets = timeOffsetsText(s.Linux.TimeOffsets)
 	return p, nil
 }
 
 func (p *Plan) addNamespaces(nss []specs.LinuxNamespace) error {
 	for i, ns := range nss {
-		k, ok := kindOfType(ns.Type)
+		k, ok := spec.NamespaceOf(ns.Type)
 		if !ok {
 			return fmt.Errorf("linux.namespaces[%d].type %q: unknown namespace type", i, ns.Type)
-		}
-		if prev := p.find(ns.Type); prev != nil {
-			return fmt.Errorf("linux.namespaces[%d].type %q: already in linux.namespaces[%d]", i, ns.Type, prev.index)
-		}
-		if ns.Path != "" && !filepath.IsAbs(ns.Path) {
-			return fmt.Errorf("linux.namespaces[%d].path %q: must be an absolute path", i, ns.Path)
 		}
 		p.entries = append(p.entries, entry{kind: k, path: ns.Path, index: i})
 	}
@@ -90,7 +82,7 @@ func (p *Plan) addNamespaces(nss []specs.LinuxNamespace) error {
 
 func (p *Plan) find(t specs.LinuxNamespaceType) *entry {
 	for i := range p.entries {
-		if p.entries[i].kind.typ == t {
+		if p.entries[i].kind.Type == t {
 			return &p.entries[i]
 		}
 	}
@@ -165,11 +157,11 @@ func (p *Plan) InitMakesCgroupNS() bool { return p.New(specs.CgroupNamespace) }
 func (p *Plan) newFlags(withUser bool) uintptr {
 	var flags uintptr
 	for _, e := range p.entries {
-		if e.kind.typ == specs.CgroupNamespace {
+		if e.kind.Type == specs.CgroupNamespace {
 			continue
 		}
-		if e.path == "" && (withUser || e.kind.typ != specs.UserNamespace) {
-			flags |= e.kind.flag
+		if e.path == "" && (withUser || e.kind.Type != specs.UserNamespace) {
+			flags |= e.kind.Flag
 		}
 	}
 	return flags

@@ -94,6 +94,8 @@ type InitConfig struct {
 	Exec bool `json:"exec,omitempty"`
 	// NewCgroupNS: init unshares the cgroup namespace itself, once it is in its cgroups.
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
+	// InCgroupNS: the container has its own cgroup namespace, new or joined.
+	InCgroupNS bool `json:"inCgroupNS,omitempty"`
 }
 
 // Send writes one frame.
