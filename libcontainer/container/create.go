@@ -207,6 +207,9 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		}
 		c.state.Cgroup = c.cg.Save()
 	}
+	if err := moveNetDevices(s, l.pid); err != nil {
+		return err
+	}
 	cfg := &protocol.InitConfig{
 		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
 		PreserveFds: o.ListenFds + o.PreserveFds, State: c.state.Spec(state.Creating),

@@ -37,7 +37,7 @@ const (
 	cgroupRdma                        = true
 	apparmor, selinux                 = true, true
 	intelRdt                          = false // intelrdt only checks the host; nothing is applied
-	netDevices                        = false
+	netDevices                        = true  // libcontainer/netdev
 )
 
 // Get returns the features document of this berth, version and commit as `berth --version`

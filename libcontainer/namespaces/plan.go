@@ -10,8 +10,9 @@
 //   - slow (NeedsNsenter): some namespace is joined by path, or a new time namespace is asked
 //     for. Only a new user namespace goes into Cloneflags; nsenter joins the rest by fd, then
 //     unshares the new ones (so they belong to the joined user namespace, if any), writes the
-//     time offsets, and forks when a pid namespace is involved (Forks): the host then reads a
-//     pid frame first and reaps the intermediate process.
+//     time offsets, and forks when a pid namespace is involved or the host must act on the
+//     namespaces (linux.netDevices) (Forks): the host then reads a pid frame first and reaps the
+//     intermediate process.
 //
 // The environment given to init on the slow path is documented in package nsenter; the names
 // are the Env* constants here.
@@ -42,6 +43,8 @@ type Plan struct {
 	uidMaps []syscall.SysProcIDMap
 	gidMaps []syscall.SysProcIDMap
 	offsets string // the text for /proc/self/timens_offsets; "" when none
+	// hostActs: the host acts on init's namespaces before configuring it (linux.netDevices).
+	hostActs bool
 }
 
 // entry is one namespace the container gets.
@@ -66,6 +69,7 @@ func PlanFor(s *specs.Spec) (*Plan, error) {
 	}
 	p.uidMaps, p.gidMaps = toSysProcIDMaps(s.Linux.UIDMappings), toSysProcIDMaps(s.Linux.GIDMappings)
 	p.offsets = timeOffsetsText(s.Linux.TimeOffsets)
+	p.hostActs = len(s.Linux.NetDevices) > 0
 	return p, nil
 }
 
@@ -117,10 +121,12 @@ func (p *Plan) NeedsNsenter() bool {
 }
 
 // Forks reports whether nsenter forks: on the slow path whenever the container has a pid
-// namespace, because setns and unshare of a pid namespace take in only children. The host must
-// then read a pid frame first and reap the intermediate process.
+// namespace, because setns and unshare of a pid namespace take in only children; and when the
+// host must act on init's namespaces (linux.netDevices go into its network namespace), because
+// the pid frame nsenter sends after the fork is the host's sign that they are all in place. The
+// host must then read a pid frame first and reap the intermediate process.
 func (p *Plan) Forks() bool {
-	return p.NeedsNsenter() && p.Has(specs.PIDNamespace)
+	return p.NeedsNsenter() && (p.Has(specs.PIDNamespace) || p.hostActs)
 }
 
 // SysProcAttr returns the clone flags and id maps for exec.Cmd. The fast path puts every new

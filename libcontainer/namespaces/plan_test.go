@@ -187,3 +187,33 @@ func TestPlanToEnterJoinsEveryNamespaceOfInit(t *testing.T) {
 		t.Errorf("exec must not create namespaces: %+v", attr)
 	}
 }
+
+// TestPlanForksForNetDevices: the host moves linux.netDevices into init's network namespace,
+// so on the slow path it must know when nsenter is done: the fork's pid frame tells it.
+func TestPlanForksForNetDevices(t *testing.T) {
+	withDevs := func(s *specs.Spec) *specs.Spec {
+		s.Linux.NetDevices = map[string]specs.LinuxNetDevice{"eth9": {}}
+		return s
+	}
+	tests := []struct {
+		name  string
+		spec  *specs.Spec
+		forks bool
+	}{
+		{"fast path: the netns exists at clone", withDevs(nsSpec("network", "mount")), false},
+		{"joined netns, no pid namespace", withDevs(nsSpec("network=/run/netns/x", "mount")), true},
+		{"new netns after a joined uts", withDevs(nsSpec("network", "uts=/run/x")), true},
+		{"no devices, no pid namespace", nsSpec("network=/run/netns/x", "mount"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := PlanFor(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Forks() != tt.forks {
+				t.Errorf("Forks = %v, want %v", p.Forks(), tt.forks)
+			}
+		})
+	}
+}

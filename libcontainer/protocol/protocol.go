@@ -8,6 +8,7 @@
 //	───────────────────────                        ──────────────────────────────────────────
 //	clone(namespaces, uid/gid maps) ──────────────▶ [nsenter C constructor: setns/unshare/fork]
 //	                            ◀── pid {pid} ───── only when nsenter forked: the real init's PID
+//	move linux.netDevices into init's netns           (init is in all its namespaces by now)
 //	config {spec, rootfs, opts} ──────────────────▶ hostname, sysctls, rootfs mounts, /dev
 //	                            ◀── hooks ───────── only when prestart/createRuntime hooks exist:
 //	run prestart + createRuntime hooks                init waits, its mounts in place
