@@ -6,12 +6,14 @@
 // The kernel drops a device's addresses when it changes namespace; the permanent ones of global
 // scope are added back inside, as the spec asks, and the device is set up. Nothing is moved
 // back on delete: when the namespace goes away the kernel returns physical devices to the
-// host's and destroys virtual ones.
+// host's and destroys virtual ones. A create that fails after the move is different: Return
+// gives the devices back before init is killed, so that a veth is not lost with the namespace.
 package netdev
 
 import (
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"slices"
 	"strings"
@@ -23,15 +25,23 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// Moved is one device Move moved: what Return needs to give it back.
+type Moved struct {
+	Host, Inside string // its names on the host and in the container
+	addrs        []netlink.Addr
+	wasUp        bool
+}
+
 // Move moves each device of devs (keyed by host name, as in linux.netDevices) into the network
-// namespace ns, in name order. Errors name the entry: `linux.netDevices["eth9"]: ...`.
-func Move(devs map[string]specs.LinuxNetDevice, ns *os.File) error {
+// namespace ns, in name order. It returns the devices it moved, also on error, for Return.
+// Errors name the entry: `linux.netDevices["eth9"]: ...`.
+func Move(devs map[string]specs.LinuxNetDevice, ns *os.File) ([]Moved, error) {
 	if len(devs) == 0 {
-		return nil
+		return nil, nil
 	}
 	inside, err := netlink.NewHandleAt(netns.NsHandle(ns.Fd()))
 	if err != nil {
-		return fmt.Errorf("linux.netDevices: netlink socket in the container's network namespace: %w", err)
+		return nil, fmt.Errorf("linux.netDevices: netlink socket in the container's network namespace: %w", err)
 	}
 	defer inside.Close()
 	hosts := make([]string, 0, len(devs))
@@ -39,61 +49,132 @@ func Move(devs map[string]specs.LinuxNetDevice, ns *os.File) error {
 		hosts = append(hosts, h)
 	}
 	slices.Sort(hosts)
+	var moved []Moved
 	for _, host := range hosts {
 		name := devs[host].Name
 		if name == "" {
 			name = host
 		}
-		if err := move(inside, int(ns.Fd()), host, name); err != nil {
-			return fmt.Errorf("linux.netDevices[%q]: %w", host, err)
+		m, err := move(inside, int(ns.Fd()), host, name)
+		if m != nil {
+			moved = append(moved, *m)
+		}
+		if err != nil {
+			return moved, fmt.Errorf("linux.netDevices[%q]: %w", host, err)
 		}
 	}
-	return nil
+	return moved, nil
 }
 
 // move moves the host device host into the namespace nsFd as name (which may be a %d
-// template), then restores its addresses and sets it up through inside.
-func move(inside *netlink.Handle, nsFd int, host, name string) error {
+// template), then restores its addresses and sets it up through inside. It returns the device
+// once it has left the host, even when a later step failed.
+func move(inside *netlink.Handle, nsFd int, host, name string) (*Moved, error) {
 	link, err := netlink.LinkByName(host)
 	if err != nil {
 		var notFound netlink.LinkNotFoundError
 		if errors.As(err, &notFound) {
-			return errors.New("no such network device on the host")
+			return nil, errors.New("no such network device on the host")
 		}
-		return fmt.Errorf("look up on the host: %w", err)
+		return nil, fmt.Errorf("look up on the host: %w", err)
 	}
 	addrs, err := keptAddrs(link)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	before, err := linkNames(inside)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// The kernel moves first and renames after: a taken name would fail only once the device
 	// is inside. Look before moving, so that the device stays on the host.
 	if !strings.Contains(name, "%") && slices.Contains(before, name) {
-		return errAlreadyThere(name)
+		return nil, errAlreadyThere(name)
 	}
+	m := &Moved{Host: host, addrs: addrs, wasUp: link.Attrs().Flags&net.FlagUp != 0}
 	if err := setNsAndName(link.Attrs().Index, nsFd, name); err != nil {
-		if errors.Is(err, unix.EEXIST) {
-			return errAlreadyThere(name)
+		if _, gone := netlink.LinkByName(host); gone != nil {
+			// Moved, but not renamed (the kernel does it in this order).
+			m.Inside = host
+			return m, fmt.Errorf("rename to %q in the container's network namespace: %w", name, err)
 		}
-		return fmt.Errorf("move into the container's network namespace as %q: %w", name, err)
+		if errors.Is(err, unix.EEXIST) {
+			return nil, errAlreadyThere(name)
+		}
+		return nil, fmt.Errorf("move into the container's network namespace as %q: %w", name, err)
 	}
 	moved, err := findMoved(inside, name, before)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	final := moved.Attrs().Name
+	m.Inside = moved.Attrs().Name
 	for _, a := range addrs {
-		a.Label = relabel(a.Label, host, final)
+		a.Label = relabel(a.Label, host, m.Inside)
 		if err := inside.AddrAdd(moved, &a); err != nil {
-			return fmt.Errorf("%s: restore address %s: %w", final, a.IPNet, err)
+			return m, fmt.Errorf("%s: restore address %s: %w", m.Inside, a.IPNet, err)
 		}
 	}
 	if err := inside.LinkSetUp(moved); err != nil {
-		return fmt.Errorf("%s: set up: %w", final, err)
+		return m, fmt.Errorf("%s: set up: %w", m.Inside, err)
+	}
+	return m, nil
+}
+
+// Return moves the devices back from the namespace ns into the calling thread's (the host's),
+// under their host names, with their addresses, up if they were: the undo of Move for a create
+// that failed. It goes on past a failure and returns the first.
+func Return(moved []Moved, ns *os.File) error {
+	if len(moved) == 0 {
+		return nil
+	}
+	inside, err := netlink.NewHandleAt(netns.NsHandle(ns.Fd()))
+	if err != nil {
+		return fmt.Errorf("linux.netDevices: netlink socket in the container's network namespace: %w", err)
+	}
+	defer inside.Close()
+	host, err := os.Open("/proc/thread-self/ns/net")
+	if err != nil {
+		return fmt.Errorf("linux.netDevices: %w", err)
+	}
+	defer host.Close()
+	var first error
+	for _, m := range moved {
+		if err := giveBack(inside, int(host.Fd()), m); err != nil && first == nil {
+			first = fmt.Errorf("linux.netDevices[%q]: give back to the host: %w", m.Host, err)
+		}
+	}
+	return first
+}
+
+// giveBack renames m inside first (a device must be down to be renamed), so that its name
+// cannot clash on the host, then moves it out and restores what the move dropped.
+func giveBack(inside *netlink.Handle, hostFd int, m Moved) error {
+	link, err := inside.LinkByName(m.Inside)
+	if err != nil {
+		return err
+	}
+	if m.Inside != m.Host {
+		if err := inside.LinkSetDown(link); err != nil {
+			return err
+		}
+		if err := inside.LinkSetName(link, m.Host); err != nil {
+			return err
+		}
+	}
+	if err := inside.LinkSetNsFd(link, hostFd); err != nil {
+		return err
+	}
+	back, err := netlink.LinkByName(m.Host)
+	if err != nil {
+		return err
+	}
+	for _, a := range m.addrs {
+		if err := netlink.AddrAdd(back, &a); err != nil && !errors.Is(err, unix.EEXIST) {
+			return fmt.Errorf("restore address %s: %w", a.IPNet, err)
+		}
+	}
+	if m.wasUp {
+		return netlink.LinkSetUp(back)
 	}
 	return nil
 }

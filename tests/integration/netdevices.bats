@@ -139,3 +139,36 @@ net_devices() {
 	assert_one_line_error "linux.netDevices[\"$VETH\"].name \"bad/name\": not a network device name"
 	assert_no_leaks
 }
+
+# assert_veth_home: VETH is back on the host under its name, with its IPv4 address, up.
+assert_veth_home() {
+	run ip -o addr show dev "$VETH"
+	assert_success
+	assert_output --regexp "inet 10\.199\.$BATS_TEST_NUMBER\.1/24"
+	run ip -o link show "$VETH"
+	assert_output --regexp '<[^>]*UP[^>]*>'
+}
+
+@test "a create that fails inside init after the move gives the device back to the host" {
+	make_veth
+	ip link set "$VETH" up
+	setup_bundle true
+	net_devices "{\"$VETH\": {\"name\": \"ctr0\"}}"
+	update_config '.mounts += [{destination: "/mnt", type: "bind", source: "/nonexistent-nd", options: ["bind"]}]'
+	run_unpiped berth run --bundle "$BUNDLE" "$ID"
+	assert_one_line_error "/nonexistent-nd"
+	assert_no_leaks
+	assert_veth_home
+}
+
+@test "when a later device cannot be moved, the ones already moved come back" {
+	make_veth
+	ip link set "$VETH" up
+	setup_bundle true
+	# Moved in name order: VETH first, then the missing one.
+	net_devices "{\"$VETH\": {\"name\": \"ctr0\"}, \"zznosuchdev\": {}}"
+	run_unpiped berth run --bundle "$BUNDLE" "$ID"
+	assert_one_line_error 'linux.netDevices["zznosuchdev"]: no such network device on the host'
+	assert_no_leaks
+	assert_veth_home
+}
