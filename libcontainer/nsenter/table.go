@@ -3,7 +3,10 @@
 package nsenter
 
 /*
+#define _GNU_SOURCE
 #include "nsenter.h"
+
+static unsigned long unshare_allowed(void) { return UNSHARE_ALLOWED; }
 */
 import "C"
 
@@ -17,3 +20,6 @@ func cNamespaces() map[string]uintptr {
 	}
 	return out
 }
+
+// cUnshareAllowed returns UNSHARE_ALLOWED (nsenter.h), the flags _BERTH_UNSHARE may hold.
+func cUnshareAllowed() uintptr { return uintptr(C.unshare_allowed()) }

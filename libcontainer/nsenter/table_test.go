@@ -5,6 +5,8 @@ package nsenter
 import (
 	"testing"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/berth-runtime/berth/spec"
 )
 
@@ -26,5 +28,19 @@ func TestCTableMatchesSpecNamespaces(t *testing.T) {
 				t.Errorf("ns_kinds %q has flag %#x, spec.Namespaces %#x", ns.Proc, flag, ns.Flag)
 			}
 		})
+	}
+}
+
+// TestCUnshareAllowed: nsenter may unshare every namespace of the table but user, which the host
+// makes with clone (its id maps need a process outside).
+func TestCUnshareAllowed(t *testing.T) {
+	var want uintptr
+	for _, ns := range spec.Namespaces {
+		if ns.Type != specs.UserNamespace {
+			want |= ns.Flag
+		}
+	}
+	if got := cUnshareAllowed(); got != want {
+		t.Errorf("UNSHARE_ALLOWED = %#x, want %#x", got, want)
 	}
 }
