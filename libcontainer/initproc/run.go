@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/lsm"
 	"github.com/berth-runtime/berth/libcontainer/process"
@@ -26,6 +27,7 @@ type initProcess struct {
 	cfg       *protocol.InitConfig
 	spec      *specs.Spec
 	slave     *os.File // the pty slave when process.terminal is set
+	rootfs    *rootfs.Config
 	filter    *seccomp.Filter
 }
 
@@ -66,6 +68,9 @@ func (i *initProcess) run() error {
 		return err
 	}
 	if err := i.setupConsole(consoleSock); err != nil {
+		return err
+	}
+	if err := i.finishRootfs(); err != nil {
 		return err
 	}
 	prog, err := i.prepareProcess()
@@ -151,12 +156,14 @@ func sysctlPath(key string) (string, bool) {
 }
 
 // setupRootfs builds the container's filesystem and runs the hooks that belong between the
-// mounts and pivot_root: prestart/createRuntime on the host, createContainer here.
+// mounts and pivot_root: prestart/createRuntime on the host, createContainer here. The masks
+// and read-only remounts wait for finishRootfs, after /dev/console exists.
 func (i *initProcess) setupRootfs() error {
 	rc := &rootfs.Config{
 		Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot,
 		InUserNS: i.cfg.InUserNS, CgroupNS: i.cfg.InCgroupNS,
 	}
+	i.rootfs = rc
 	if i.cfg.NewMountNS {
 		if err := rootfs.Prepare(rc); err != nil {
 			return err
@@ -182,10 +189,17 @@ func (i *initProcess) setupRootfs() error {
 	if err := rootfs.Enter(rc); err != nil {
 		return err
 	}
-	if err := process.MakeCwd(i.spec.Process); err != nil {
-		return err
+	return process.MakeCwd(i.spec.Process)
+}
+
+// finishRootfs is the last step of the rootfs, once every mount point, device node and
+// /dev/console is there: masked and read-only paths, then the read-only remounts (the "ro" of
+// a tmpfs or of /dev, and root.readonly), as runc does.
+func (i *initProcess) finishRootfs() error {
+	if !i.cfg.NewMountNS {
+		return nil
 	}
-	return rootfs.Finish(rc)
+	return rootfs.Finish(i.rootfs)
 }
 
 // setupConsole makes the pty when process.terminal asks for one and hands its master to whoever
@@ -207,6 +221,9 @@ func (i *initProcess) setupConsole(sock *os.File) error {
 		return fmt.Errorf("process.terminal: %w", err)
 	}
 	defer master.Close()
+	if err := console.ClearONLCR(slave); err != nil {
+		return fmt.Errorf("process.terminal: %w", err)
+	}
 	if p.ConsoleSize != nil {
 		if err := console.SetSize(master, uint16(p.ConsoleSize.Height), uint16(p.ConsoleSize.Width)); err != nil {
 			return fmt.Errorf("process.consoleSize: %w", err)
@@ -217,7 +234,7 @@ func (i *initProcess) setupConsole(sock *os.File) error {
 			return fmt.Errorf("process.terminal: /dev/console: %w", err)
 		}
 	}
-	if err := console.SendFd(sock, master); err != nil {
+	if err := fdpass.Send(sock, master); err != nil {
 		return fmt.Errorf("process.terminal: send to console socket: %w", err)
 	}
 	i.slave = slave
@@ -330,5 +347,5 @@ func (i *initProcess) handOverNotifyFd(fd *os.File) error {
 	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeSeccompFd}); err != nil {
 		return err
 	}
-	return console.SendFd(conn, fd)
+	return fdpass.Send(conn, fd)
 }
