@@ -63,6 +63,7 @@ func newApp() *cli.App {
 		Commands: append([]*cli.Command{
 			createCommand, startCommand, runCommand, execCommand, killCommand, deleteCommand,
 			stateCommand, listCommand, specCommand, pauseCommand, resumeCommand, updateCommand, eventsCommand, psCommand,
+			featuresCommand,
 		}, extraCommands...),
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -9,16 +9,47 @@ import (
 // configs against them, and `berth features` is meant to be generated from them so that what
 // berth claims and what it accepts cannot drift apart.
 
-// NamespaceTypes are the linux.namespaces[].type values berth supports.
-var NamespaceTypes = []specs.LinuxNamespaceType{
-	specs.PIDNamespace,
-	specs.NetworkNamespace,
-	specs.MountNamespace,
-	specs.IPCNamespace,
-	specs.UTSNamespace,
-	specs.UserNamespace,
-	specs.CgroupNamespace,
-	specs.TimeNamespace,
+// Namespace is one namespace type as the three parties name it: the runtime-spec
+// (linux.namespaces[].type), the kernel (the clone flag, which NS_GET_NSTYPE also returns) and
+// /proc (the name under /proc/PID/ns, which nsenter's _BERTH_NS_FDS uses too). The C side keeps
+// its own copy (ns_kinds in libcontainer/nsenter/parse.c); a test there checks it against this.
+type Namespace struct {
+	Type specs.LinuxNamespaceType
+	Flag uintptr
+	Proc string
+}
+
+// Namespaces are the linux.namespaces[].type values berth supports, sorted by type as
+// `berth features` lists them.
+var Namespaces = []Namespace{
+	{specs.CgroupNamespace, unix.CLONE_NEWCGROUP, "cgroup"},
+	{specs.IPCNamespace, unix.CLONE_NEWIPC, "ipc"},
+	{specs.MountNamespace, unix.CLONE_NEWNS, "mnt"},
+	{specs.NetworkNamespace, unix.CLONE_NEWNET, "net"},
+	{specs.PIDNamespace, unix.CLONE_NEWPID, "pid"},
+	{specs.TimeNamespace, unix.CLONE_NEWTIME, "time"},
+	{specs.UserNamespace, unix.CLONE_NEWUSER, "user"},
+	{specs.UTSNamespace, unix.CLONE_NEWUTS, "uts"},
+}
+
+// NamespaceOf returns the entry of Namespaces for type t.
+func NamespaceOf(t specs.LinuxNamespaceType) (Namespace, bool) {
+	for _, ns := range Namespaces {
+		if ns.Type == t {
+			return ns, true
+		}
+	}
+	return Namespace{}, false
+}
+
+// NamespaceOfFlag returns the entry of Namespaces whose clone flag is flag.
+func NamespaceOfFlag(flag uintptr) (Namespace, bool) {
+	for _, ns := range Namespaces {
+		if ns.Flag == flag {
+			return ns, true
+		}
+	}
+	return Namespace{}, false
 }
 
 // Capabilities are the capability names of capabilities(7); the index of a name is its number.

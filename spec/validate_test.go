@@ -185,7 +185,7 @@ func TestValidateMounts(t *testing.T) {
 
 func TestValidateNamespaces(t *testing.T) {
 	runValidateCases(t, []validateCase{
-		{"unknown type", func(s *specs.Spec) { s.Linux.Namespaces[1].Type = "net" }, `linux.namespaces[1].type "net": unknown namespace type; want one of pid, network,`},
+		{"unknown type", func(s *specs.Spec) { s.Linux.Namespaces[1].Type = "net" }, `linux.namespaces[1].type "net": unknown namespace type; want one of cgroup, ipc, mount,`},
 		{"duplicate", func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.IPCNamespace})
 		}, `linux.namespaces[5].type "ipc": duplicate of linux.namespaces[2]`},
@@ -333,7 +333,7 @@ func TestKnownTables(t *testing.T) {
 	if len(MountOptions) != 62 {
 		t.Errorf("MountOptions has %d entries, want the 61 of the runtime-spec 1.3 table and rnodev", len(MountOptions))
 	}
-	if len(Rlimits) != 16 || len(NamespaceTypes) != 8 {
-		t.Errorf("got %d rlimits and %d namespace types, want 16 and 8", len(Rlimits), len(NamespaceTypes))
+	if len(Rlimits) != 16 || len(Namespaces) != 8 {
+		t.Errorf("got %d rlimits and %d namespace types, want 16 and 8", len(Rlimits), len(Namespaces))
 	}
 }

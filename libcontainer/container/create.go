@@ -108,7 +108,9 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		if err != nil {
 			c.abort(l)
 			c = nil
+			return
 		}
+		c.releaseNetNS()
 	}()
 	if err := c.createCgroup(o); err != nil {
 		return c, nil, err
@@ -207,6 +209,9 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		}
 		c.state.Cgroup = c.cg.Save()
 	}
+	if err := c.moveNetDevices(l.pid); err != nil {
+		return err
+	}
 	cfg := &protocol.InitConfig{
 		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
 		PreserveFds: o.ListenFds + o.PreserveFds, State: c.state.Spec(state.Creating),
@@ -214,6 +219,7 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		InUserNS:    plan.Has(specs.UserNamespace),
 		NewUTSNS:    plan.New(specs.UTSNamespace),
 		NewCgroupNS: plan.InitMakesCgroupNS(),
+		InCgroupNS:  plan.Has(specs.CgroupNamespace),
 	}
 	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
 		if errors.Is(err, protocol.ErrTooLarge) {
@@ -280,8 +286,10 @@ func (c *Container) runCreateRuntimeHooks() error {
 	return hooks.Run("createRuntime", h.CreateRuntime, st)
 }
 
-// abort undoes a failed create: kill init, reap it, remove its cgroup and the state directory.
+// abort undoes a failed create: give moved network devices back, kill init, reap it, remove its
+// cgroup and the state directory.
 func (c *Container) abort(l *launched) {
+	c.returnNetDevices()
 	if l != nil {
 		l.kill()
 		l.release()

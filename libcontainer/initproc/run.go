@@ -159,7 +159,10 @@ func sysctlPath(key string) (string, bool) {
 // mounts and pivot_root: prestart/createRuntime on the host, createContainer here. The masks
 // and read-only remounts wait for finishRootfs, after /dev/console exists.
 func (i *initProcess) setupRootfs() error {
-	rc := &rootfs.Config{Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot, InUserNS: i.cfg.InUserNS}
+	rc := &rootfs.Config{
+		Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot,
+		InUserNS: i.cfg.InUserNS, CgroupNS: i.cfg.InCgroupNS,
+	}
 	i.rootfs = rc
 	if i.cfg.NewMountNS {
 		if err := rootfs.Prepare(rc); err != nil {

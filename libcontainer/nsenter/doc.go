@@ -29,7 +29,8 @@
 //	                          only, not CLONE_NEWUSER (the host makes that one with clone) (optional)
 //	_BERTH_TIMENS_OFFSETS=s   written to /proc/self/timens_offsets after the unshare, e.g.
 //	                          "monotonic 10 0\n"; needs CLONE_NEWTIME in _BERTH_UNSHARE (optional)
-//	_BERTH_FORK=1             fork once at the end; required when a pid namespace is joined or new
+//	_BERTH_FORK=1             fork once at the end; required when a pid namespace is joined or new,
+//	                          also asked for when the host waits for the namespaces (netDevices)
 //
 // Parsing is strict and length-checked: unknown types, repeated types or fds, signs, spaces,
 // prefixes, numbers that overflow and over-long values are all rejected. Every variable but

@@ -8,6 +8,7 @@
 //	───────────────────────                        ──────────────────────────────────────────
 //	clone(namespaces, uid/gid maps) ──────────────▶ [nsenter C constructor: setns/unshare/fork]
 //	                            ◀── pid {pid} ───── only when nsenter forked: the real init's PID
+//	move linux.netDevices into init's netns           (init is in all its namespaces by now)
 //	config {spec, rootfs, opts} ──────────────────▶ hostname, sysctls, rootfs mounts, /dev
 //	                            ◀── hooks ───────── only when prestart/createRuntime hooks exist:
 //	run prestart + createRuntime hooks                init waits, its mounts in place
@@ -94,6 +95,8 @@ type InitConfig struct {
 	Exec bool `json:"exec,omitempty"`
 	// NewCgroupNS: init unshares the cgroup namespace itself, once it is in its cgroups.
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
+	// InCgroupNS: the container has its own cgroup namespace, new or joined.
+	InCgroupNS bool `json:"inCgroupNS,omitempty"`
 }
 
 // Send writes one frame.

@@ -159,7 +159,7 @@ func forceReadOnlyCgroupfs(c *Config, m specs.Mount, bind bool, opts *MountOptio
 	if bind || (m.Type != "cgroup" && m.Type != "cgroup2") {
 		return
 	}
-	if hasNamespace(c.Spec, specs.CgroupNamespace) && !c.InUserNS {
+	if c.CgroupNS && !c.InUserNS {
 		return
 	}
 	opts.Flags |= unix.MS_RDONLY

@@ -1,6 +1,7 @@
 package rootfs
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -113,7 +114,9 @@ var atimeRecursive = map[string]bool{
 	"rnoatime": true, "rstrictatime": true, "rnostrictatime": true,
 }
 
-// KnownOptions returns every option name ParseOptions interprets itself, for `berth features`.
+// KnownOptions returns every option name ParseOptions interprets and doMount carries out,
+// sorted, for `berth features`. idmap and ridmap are parsed but refused (idmapped mounts are not
+// implemented), so they are not listed.
 func KnownOptions() []string {
 	var names []string
 	for name := range flagOptions {
@@ -125,7 +128,9 @@ func KnownOptions() []string {
 	for name := range recursiveOptions {
 		names = append(names, name)
 	}
-	return append(names, "tmpcopyup", "idmap", "ridmap")
+	names = append(names, "tmpcopyup")
+	slices.Sort(names)
+	return names
 }
 
 // ParseOptions sorts a spec mount's options. Later options win over earlier ones, like mount(8);

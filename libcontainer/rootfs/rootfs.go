@@ -26,6 +26,7 @@ type Config struct {
 	Rootfs   string // absolute host path of root.path, symlinks already resolved by the host
 	NoPivot  bool   // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
 	InUserNS bool   // the container has its own user namespace: devices are bound from the host, not mknod'ed
+	CgroupNS bool   // the container has its own cgroup namespace (new or joined): cgroup mounts show only its part
 
 	readonly []laterReadonly // mounts Prepare made whose "ro" Finish applies
 }

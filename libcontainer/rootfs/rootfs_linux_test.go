@@ -59,7 +59,7 @@ func runChild(name string) error {
 	if err := json.Unmarshal(data, &cc); err != nil {
 		return err
 	}
-	c := &Config{Spec: cc.Spec, Rootfs: cc.Rootfs, InUserNS: cc.InUserNS, NoPivot: cc.NoPivot}
+	c := &Config{Spec: cc.Spec, Rootfs: cc.Rootfs, InUserNS: cc.InUserNS, NoPivot: cc.NoPivot, CgroupNS: hasCgroupNS(cc.Spec)}
 	if err := Prepare(c); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
@@ -520,4 +520,17 @@ func TestRootfsPropagation(t *testing.T) {
 			})
 		}
 	}
+}
+
+// hasCgroupNS stands in for what the host tells init (protocol.InitConfig.InCgroupNS).
+func hasCgroupNS(s *specs.Spec) bool {
+	if s == nil || s.Linux == nil {
+		return false
+	}
+	for _, ns := range s.Linux.Namespaces {
+		if ns.Type == specs.CgroupNamespace {
+			return true
+		}
+	}
+	return false
 }
