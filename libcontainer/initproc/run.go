@@ -153,7 +153,9 @@ func sysctlPath(key string) (string, bool) {
 // setupRootfs builds the container's filesystem and runs the hooks that belong between the
 // mounts and pivot_root: prestart/createRuntime on the host, createContainer here.
 func (i *initProcess) setupRootfs() error {
-	rc := &rootfs.Config{Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot, InUserNS: i.cfg.InUserNS}
+	rc := &rootfs.Config{Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot, InUserNS: i.cfg.InUserNS,
+		IDMapped: inheritedFiles(i.cfg.IDMapFds, "idmapped mount")}
+	defer closeFiles(rc.IDMapped)
 	if i.cfg.NewMountNS {
 		if err := rootfs.Prepare(rc); err != nil {
 			return err

@@ -6,9 +6,12 @@
 //
 //	host (berth create/run)                        init (berth init, in the new namespaces)
 //	───────────────────────                        ──────────────────────────────────────────
+//	idmapped mounts made detached (package idmap);
+//	  init inherits them as fds (IDMapFds)
 //	clone(namespaces, uid/gid maps) ──────────────▶ [nsenter C constructor: setns/unshare/fork]
 //	                            ◀── pid {pid} ───── only when nsenter forked: the real init's PID
-//	config {spec, rootfs, opts} ──────────────────▶ hostname, sysctls, rootfs mounts, /dev
+//	config {spec, rootfs, opts} ──────────────────▶ hostname, sysctls, rootfs mounts (attaching
+//	                                                  the idmapped ones), /dev
 //	                            ◀── hooks ───────── only when prestart/createRuntime hooks exist:
 //	run prestart + createRuntime hooks                init waits, its mounts in place
 //	hooksDone ────────────────────────────────────▶ createContainer hooks, pivot_root,
@@ -94,6 +97,9 @@ type InitConfig struct {
 	Exec bool `json:"exec,omitempty"`
 	// NewCgroupNS: init unshares the cgroup namespace itself, once it is in its cgroups.
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
+	// IDMapFds maps the index in spec.Mounts of each idmapped mount to the fd, inherited at
+	// init's start, of the detached mount the host made for it (package idmap).
+	IDMapFds map[int]int `json:"idmapFds,omitempty"`
 }
 
 // Send writes one frame.

@@ -25,8 +25,9 @@ func isBind(m specs.Mount, opts MountOptions) bool {
 	return opts.IsBind() || m.Type == "bind" || m.Type == "none"
 }
 
-// doMount performs one entry of spec.Mounts inside the rootfs.
-func doMount(r *root, c *Config, m specs.Mount) error {
+// doMount performs one entry of spec.Mounts inside the rootfs. idmapped is the mount the host
+// made for it when it is an idmapped bind mount, else nil.
+func doMount(r *root, c *Config, m specs.Mount, idmapped *os.File) error {
 	dest := cleanDest(m.Destination)
 	if dest == "/" {
 		return errors.New("mounting over the rootfs itself is not supported")
@@ -35,8 +36,8 @@ func doMount(r *root, c *Config, m specs.Mount) error {
 	if err != nil {
 		return err
 	}
-	if opts.IDMap {
-		return errors.New("idmapped mounts are not supported")
+	if opts.IDMap && idmapped == nil {
+		return errors.New("idmapped mount not prepared by the host")
 	}
 	if opts.Flags&unix.MS_REMOUNT != 0 {
 		return remount(r, dest, opts)
@@ -60,7 +61,12 @@ func doMount(r *root, c *Config, m specs.Mount) error {
 	if err := checkProcDest(where, m, bind); err != nil {
 		return err
 	}
-	mnt, err := newMount(r, c, m, opts, bind, target)
+	mnt, err := idmapped, error(nil)
+	if idmapped != nil {
+		err = idmappedBind(idmapped, m.Source, opts, c.InUserNS)
+	} else {
+		mnt, err = newMount(r, c, m, opts, bind, target)
+	}
 	if err != nil {
 		return err
 	}

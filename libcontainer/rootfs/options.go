@@ -22,7 +22,8 @@ type MountOptions struct {
 	Data string
 	// TmpCopyUp asks to copy the directory underneath a tmpfs mount into it.
 	TmpCopyUp bool
-	// IDMap is set by idmap/ridmap, which berth does not support yet.
+	// IDMap is set by idmap/ridmap: the host makes the mount (package idmap), this package
+	// only sets its flags and attaches it.
 	IDMap bool
 }
 

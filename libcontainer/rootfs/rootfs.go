@@ -26,6 +26,10 @@ type Config struct {
 	Rootfs   string // absolute host path of root.path, symlinks already resolved by the host
 	NoPivot  bool   // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
 	InUserNS bool   // the container has its own user namespace: devices are bound from the host, not mknod'ed
+	// IDMapped holds, by index in Spec.Mounts, the detached idmapped mounts the host made for
+	// the idmapped bind mounts (package idmap); Prepare attaches them in place of a clone of
+	// the source, and closes them.
+	IDMapped map[int]*os.File
 }
 
 // Prepare runs before Enter, in the container's new mount namespace: it cuts the propagation of
@@ -59,7 +63,7 @@ func Prepare(c *Config) error {
 		}
 	}
 	for i, m := range c.Spec.Mounts {
-		if err := doMount(r, c, m); err != nil {
+		if err := doMount(r, c, m, c.IDMapped[i]); err != nil {
 			return mountErr(i, m, err)
 		}
 	}
