@@ -83,12 +83,11 @@ func (c usernsCache) forMount(s *specs.Spec, m specs.Mount, p string) (*os.File,
 			}
 			return f, nil
 		}
-		if s.Linux != nil {
-			uids, gids, field = s.Linux.UIDMappings, s.Linux.GIDMappings, "linux.uidMappings"
+		if s.Linux == nil || len(s.Linux.UIDMappings) == 0 || len(s.Linux.GIDMappings) == 0 {
+			// Validation refuses this; said again so that no mount goes unmapped.
+			return nil, fmt.Errorf("%s: an idmapped mount needs mappings or a user namespace", field)
 		}
-	}
-	if len(uids) == 0 || len(gids) == 0 {
-		return nil, fmt.Errorf("%s: an idmapped mount needs mappings or a user namespace", field)
+		uids, gids, field = s.Linux.UIDMappings, s.Linux.GIDMappings, "linux.uidMappings"
 	}
 	key := fmt.Sprint(uids, gids)
 	if f := c[key]; f != nil {

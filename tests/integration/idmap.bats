@@ -65,14 +65,16 @@ LS='for f in /data/*; do stat -c "%u:%g %n" $f; done'
 	assert_equal "$(stat -c %u:%g "$SRC/made-inside")" 0:0
 }
 
-@test "idmap without mappings of its own takes the container's user namespace mappings" {
-	setup_bundle sh -c "$LS"
+@test "idmap without mappings of its own takes the container's user namespace mappings; ro holds" {
+	setup_bundle sh -c "$LS; touch /data/new || echo read-only"
 	with_userns
-	add_idmapped /data '["rbind", "idmap"]'
+	add_idmapped /data '["rbind", "idmap", "ro"]'
 	run_container
 	assert_success
 	assert_line '0:0 /data/root-file'
 	assert_line '1000:1000 /data/user-file'
+	assert_line read-only
+	[[ ! -e $SRC/new ]] || fail "a file was written through a read-only idmapped mount"
 }
 
 @test "idmapped mount without a user namespace: the mount's mappings alone" {
