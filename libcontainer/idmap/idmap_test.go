@@ -105,4 +105,3 @@ func TestMountMissingSource(t *testing.T) {
 		t.Fatal("Mount of /proc (no idmap support) succeeded")
 	}
 }
-
