@@ -49,7 +49,12 @@ func doMount(r *root, c *Config, m specs.Mount, idmapped *os.File) error {
 	if err := checkProcDest(dest, m, bind); err != nil {
 		return err
 	}
-	target, err := mountTarget(r, dest, m.Source, bind)
+	var target *os.File
+	if idmapped != nil {
+		target, err = idmappedTarget(r, dest, idmapped)
+	} else {
+		target, err = mountTarget(r, dest, m.Source, bind)
+	}
 	if err != nil {
 		return err
 	}
@@ -61,9 +66,9 @@ func doMount(r *root, c *Config, m specs.Mount, idmapped *os.File) error {
 	if err := checkProcDest(where, m, bind); err != nil {
 		return err
 	}
-	mnt, err := idmapped, error(nil)
+	mnt := idmapped
 	if idmapped != nil {
-		err = idmappedBind(idmapped, m.Source, opts, c.InUserNS)
+		err = idmappedBind(idmapped, m.Source, opts)
 	} else {
 		mnt, err = newMount(r, c, m, opts, bind, target)
 	}

@@ -77,6 +77,23 @@ LS='for f in /data/*; do stat -c "%u:%g %n" $f; done'
 	[[ ! -e $SRC/new ]] || fail "a file was written through a read-only idmapped mount"
 }
 
+@test "idmapped sources that the container's root could not reach: under a 0700 directory, a file" {
+	# Volumes live in root-only directories: the host makes the mount, init never walks there.
+	mkdir -m 700 "$BATS_TEST_TMPDIR/private"
+	mv "$SRC" "$BATS_TEST_TMPDIR/private/vol"
+	SRC=$BATS_TEST_TMPDIR/private/vol
+	setup_bundle sh -c "$LS; stat -c '%u:%g %n' /one-file"
+	with_userns
+	add_idmapped /data '["rbind", "idmap"]'
+	SRC=$SRC/root-file
+	add_idmapped /one-file '["bind", "idmap"]'
+	run_container
+	assert_success
+	assert_line '0:0 /data/root-file'
+	assert_line '1000:1000 /data/user-file'
+	assert_line '0:0 /one-file'
+}
+
 @test "idmapped mount without a user namespace: the mount's mappings alone" {
 	# Disk uid/gid 0 shows as 1000; disk 1000 is outside the mapping and shows as nobody.
 	setup_bundle sh -c "$LS; id -u; touch /data/made-by-1000"
