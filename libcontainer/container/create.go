@@ -96,12 +96,6 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("root.path: %w", err)
 	}
-	newMountNS := plan.Has(specs.MountNamespace) && !plan.Joined(specs.MountNamespace)
-	idmapped, err := idmappedMounts(s, bundle, newMountNS)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer closeMounts(idmapped)
 	dir, err := state.Create(o.Root, o.ID)
 	if err != nil {
 		return nil, nil, err
@@ -135,7 +129,6 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		startDir: dir.Path,
 		dir:      c.state.Bundle, // relative bind sources are relative to the bundle
 		stdio:    o.stdio,
-		mounts:   idmapped,
 	}, plan)
 	if err != nil {
 		return c, l, err
@@ -218,7 +211,6 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
 		PreserveFds: o.ListenFds + o.PreserveFds, State: c.state.Spec(state.Creating),
 		NewMountNS:  plan.Has(specs.MountNamespace) && !plan.Joined(specs.MountNamespace),
-		IDMapFds:    l.mountFds,
 		InUserNS:    plan.Has(specs.UserNamespace),
 		NewUTSNS:    plan.New(specs.UTSNamespace),
 		NewCgroupNS: plan.InitMakesCgroupNS(),
@@ -229,12 +221,18 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		}
 		return err
 	}
+	userns := usernsCache{} // for idmapped mounts
+	defer userns.close()
 	for {
 		m, err := protocol.Receive(l.sync)
 		if err != nil {
 			return initFailed(err)
 		}
 		switch m.Type {
+		case protocol.TypeIDMap:
+			if err := c.idmapMount(l, m, userns); err != nil {
+				return err
+			}
 		case protocol.TypeReady:
 			c.state.Creating = false
 			return nil

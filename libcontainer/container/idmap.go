@@ -3,70 +3,44 @@ package container
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"github.com/berth-runtime/berth/libcontainer/console"
 	"github.com/berth-runtime/berth/libcontainer/idmap"
+	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/spec"
 )
 
-// idmappedMounts makes, on the host, the detached mount of every idmapped entry of s.Mounts,
-// keyed by its index; init attaches them in its rootfs (see package idmap for why the host
-// does it). A mount's own mappings get a user namespace of their own; idmap/ridmap without
-// them take the container's: the one joined by path, or a twin of the new one (the same
-// mappings make the same idmapping). Relative sources are relative to the bundle, as in init.
-// Nothing is made when init builds no mount namespace of its own: it performs no mounts.
-func idmappedMounts(s *specs.Spec, bundle string, newMountNS bool) (mounts map[int]*os.File, err error) {
-	if !newMountNS {
-		return nil, nil
+// idmapMount serves init's idmap request (see package protocol): it receives init's detached
+// clone of the source of mounts[m.Mount], gives it that mount's mappings and tells init to go
+// on. A mount's own mappings get a user namespace of their own; idmap/ridmap without them take
+// the container's: the one joined by path, or a twin of the new one (the same mappings make the
+// same idmapping).
+func (c *Container) idmapMount(l *launched, m *protocol.Message, ns usernsCache) error {
+	mnt, err := console.RecvFd(l.sync)
+	if err != nil {
+		return fmt.Errorf("protocol: idmap: %w", err)
 	}
-	ns := usernsCache{}
-	defer ns.close()
-	defer func() {
-		if err != nil {
-			closeMounts(mounts)
-			mounts = nil
-		}
-	}()
-	for i, m := range s.Mounts {
-		mapped, recursive := spec.IDMapping(m)
-		if !mapped {
-			continue
-		}
-		p := fmt.Sprintf("mounts[%d]", i)
-		userns, err := ns.forMount(s, m, p)
-		if err != nil {
-			return mounts, err
-		}
-		source := m.Source
-		if !filepath.IsAbs(source) {
-			source = filepath.Join(bundle, source)
-		}
-		mnt, err := idmap.Mount(source, isRecursiveBind(m), recursive, userns)
-		if err != nil {
-			return mounts, fmt.Errorf("%s destination %q: idmapped bind %q: %w", p, m.Destination, m.Source, err)
-		}
-		if mounts == nil {
-			mounts = map[int]*os.File{}
-		}
-		mounts[i] = mnt
+	defer mnt.Close()
+	s := c.state.Config
+	if m.Mount < 0 || m.Mount >= len(s.Mounts) {
+		return fmt.Errorf("protocol: idmap request for mounts[%d], which does not exist", m.Mount)
 	}
-	return mounts, nil
-}
-
-// isRecursiveBind: rbind clones the whole tree below the source; the last of bind/rbind wins.
-func isRecursiveBind(m specs.Mount) bool {
-	rec := false
-	for _, o := range m.Options {
-		switch o {
-		case "bind":
-			rec = false
-		case "rbind":
-			rec = true
-		}
+	mt := s.Mounts[m.Mount]
+	mapped, recursive := spec.IDMapping(mt)
+	if !mapped {
+		return fmt.Errorf("protocol: idmap request for mounts[%d], which is not idmapped", m.Mount)
 	}
-	return rec
+	p := fmt.Sprintf("mounts[%d]", m.Mount)
+	userns, err := ns.forMount(s, mt, p)
+	if err != nil {
+		return err
+	}
+	if err := idmap.Apply(mnt, recursive, userns); err != nil {
+		return fmt.Errorf("%s destination %q: idmapped bind %q: %w", p, mt.Destination, mt.Source, err)
+	}
+	return protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeIDMapDone})
 }
 
 // usernsCache holds one user namespace fd per distinct set of mappings.
@@ -131,10 +105,4 @@ func joinedUserNS(s *specs.Spec) string {
 		}
 	}
 	return ""
-}
-
-func closeMounts(mounts map[int]*os.File) {
-	for _, f := range mounts {
-		f.Close()
-	}
 }

@@ -8,23 +8,6 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-func TestIsRecursiveBind(t *testing.T) {
-	for _, tt := range []struct {
-		opts []string
-		want bool
-	}{
-		{[]string{"bind"}, false},
-		{[]string{"rbind", "idmap"}, true},
-		{[]string{"rbind", "ro", "bind"}, false},
-		{[]string{"bind", "rbind"}, true},
-		{[]string{"ridmap"}, false},
-	} {
-		if got := isRecursiveBind(specs.Mount{Options: tt.opts}); got != tt.want {
-			t.Errorf("isRecursiveBind(%q) = %v, want %v", tt.opts, got, tt.want)
-		}
-	}
-}
-
 // TestUsernsForMount: a mount's own mappings first, else the container's user namespace (new:
 // its mappings; joined: its path); one namespace per distinct set of mappings.
 func TestUsernsForMount(t *testing.T) {

@@ -27,8 +27,6 @@ type launched struct {
 	sync  *os.File
 	// ours is true while init is berth's child and must be reaped by berth.
 	ours bool
-	// mountFds: the fd number in init of each idmapped mount (launchSpec.mounts), by mount index.
-	mountFds map[int]int
 }
 
 // launchSpec says what init gets besides its namespaces and cgroup.
@@ -40,8 +38,6 @@ type launchSpec struct {
 	// subCgroup: sub-cgroups of the container's to join instead (exec --cgroup).
 	subCgroup map[string]string
 	stdio     *stdio // fds 0-2 (initStdio)
-	// mounts: detached idmapped mounts for init to attach, by index in spec.Mounts.
-	mounts map[int]*os.File
 }
 
 // launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
@@ -75,13 +71,6 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	}
 	if ls.console != nil {
 		add(initproc.EnvConsoleFd, ls.console)
-	}
-	for i, f := range ls.mounts {
-		if l.mountFds == nil {
-			l.mountFds = map[int]int{}
-		}
-		l.mountFds[i] = 3 + len(extra)
-		extra = append(extra, f)
 	}
 	nsFiles, nsEnv, err := plan.OpenJoins(3+len(extra), syncFd)
 	if err != nil {

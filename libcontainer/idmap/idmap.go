@@ -1,12 +1,14 @@
 // Package idmap makes idmapped mounts (runtime-spec mounts[].uidMappings/gidMappings and the
-// idmap/ridmap options): a detached copy of a host directory tree whose file owners are seen
-// through a user namespace's id mappings.
+// idmap/ridmap options): a bind mount whose file owners are seen through a user namespace's id
+// mappings.
 //
 // The kernel takes the mappings from a user namespace fd (mount_setattr MOUNT_ATTR_IDMAP), and
 // only a process privileged over the source's filesystem may set them, which the container's
-// init, once inside its own user namespace, is not. So this runs on the host, before init is
-// started: it clones the source tree (open_tree OPEN_TREE_CLONE), gives the clone its mappings
-// and hands the detached mount over; init attaches it inside the rootfs with move_mount.
+// init, inside its own user namespace, is not. Nor may the host make the clone itself: a clone
+// made on the host carries the host's mount flags (ro, nosuid, nodev, noexec) unlocked, and the
+// container's root could clear them; a clone init makes in its own mount namespace inherits
+// them locked. So init clones the source (open_tree OPEN_TREE_CLONE), hands the detached mount
+// to the host, the host applies the mappings here, and init attaches the mount.
 //
 // A user namespace holding given mappings is made by starting a child in a new user namespace
 // that stops (ptrace) before it runs any code of its own, writing its maps from here, opening
@@ -28,32 +30,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Mount returns a detached clone of the mount tree at source (every mount below it too when
-// recursiveTree, as rbind does) whose top mount (or every mount, when recursiveMap, as ridmap
-// does) shows its files through the mappings of the user namespace userns.
-func Mount(source string, recursiveTree, recursiveMap bool, userns *os.File) (*os.File, error) {
-	flags := uint(unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC)
-	if recursiveTree {
+// Apply gives the detached mount mnt (a clone that open_tree OPEN_TREE_CLONE made and nothing
+// attached yet) the mappings of the user namespace userns: on its top mount, or on every mount
+// of the tree when recursive (ridmap).
+func Apply(mnt *os.File, recursive bool, userns *os.File) error {
+	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP, Userns_fd: uint64(userns.Fd())}
+	flags := uint(unix.AT_EMPTY_PATH)
+	if recursive {
 		flags |= unix.AT_RECURSIVE
 	}
-	var fd int
-	err := retry(func() (err error) { fd, err = unix.OpenTree(unix.AT_FDCWD, source, flags); return err })
-	if err != nil {
-		return nil, os.NewSyscallError("open_tree", err)
-	}
-	mnt := os.NewFile(uintptr(fd), "idmapped:"+source)
-	attr := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_IDMAP, Userns_fd: uint64(userns.Fd())}
-	setFlags := uint(unix.AT_EMPTY_PATH)
-	if recursiveMap {
-		setFlags |= unix.AT_RECURSIVE
-	}
-	err = retry(func() error { return unix.MountSetattr(fd, "", setFlags, &attr) })
+	err := retry(func() error { return unix.MountSetattr(int(mnt.Fd()), "", flags, &attr) })
 	runtime.KeepAlive(userns)
 	if err != nil {
-		mnt.Close()
-		return nil, explainSetattr(os.NewSyscallError("mount_setattr MOUNT_ATTR_IDMAP", err))
+		return explainSetattr(os.NewSyscallError("mount_setattr MOUNT_ATTR_IDMAP", err))
 	}
-	return mnt, nil
+	return nil
 }
 
 // explainSetattr adds the usual cause to the kernel's bare EINVAL.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -50,11 +51,11 @@ func TestMount(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer ns.Close()
-			mnt, err := Mount(dir, false, false, ns)
-			if err != nil {
+			mnt := cloneTree(t, dir)
+			defer mnt.Close()
+			if err := Apply(mnt, false, ns); err != nil {
 				t.Fatal(err)
 			}
-			defer mnt.Close()
 			for name, want := range tt.want {
 				var st unix.Stat_t
 				if err := unix.Fstatat(int(mnt.Fd()), name, &st, 0); err != nil {
@@ -90,7 +91,7 @@ func TestUserNSLeavesNoProcess(t *testing.T) {
 	}
 }
 
-func TestMountMissingSource(t *testing.T) {
+func TestApplyRefused(t *testing.T) {
 	needRoot(t)
 	maps := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 1}}
 	ns, err := UserNS(maps, maps)
@@ -98,10 +99,27 @@ func TestMountMissingSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ns.Close()
-	if _, err := Mount(filepath.Join(t.TempDir(), "nope"), false, false, ns); err == nil {
-		t.Fatal("Mount of a missing source succeeded")
+	proc := cloneTree(t, "/proc")
+	defer proc.Close()
+	if err := Apply(proc, false, ns); err == nil || !strings.Contains(err.Error(), "may not support idmapped mounts") {
+		t.Errorf("Apply on /proc (no idmap support): %v", err)
 	}
-	if _, err := Mount("/proc", false, false, ns); err == nil {
-		t.Fatal("Mount of /proc (no idmap support) succeeded")
+	// Not a detached mount: the directory itself, attached in this mount namespace.
+	dir, err := os.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer dir.Close()
+	if err := Apply(dir, false, ns); err == nil {
+		t.Error("Apply on an attached mount succeeded")
+	}
+}
+
+func cloneTree(t *testing.T, path string) *os.File {
+	t.Helper()
+	fd, err := unix.OpenTree(unix.AT_FDCWD, path, unix.OPEN_TREE_CLONE|unix.OPEN_TREE_CLOEXEC)
+	if err != nil {
+		t.Fatalf("open_tree %s: %v", path, err)
+	}
+	return os.NewFile(uintptr(fd), path)
 }

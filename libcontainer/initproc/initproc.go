@@ -85,24 +85,3 @@ func waitForStart(ln *os.File) (*os.File, error) {
 		conn.Close()
 	}
 }
-
-// inheritedFiles wraps the fds init inherited from the host, by key (IDMapFds).
-func inheritedFiles(fds map[int]int, name string) map[int]*os.File {
-	if len(fds) == 0 {
-		return nil
-	}
-	files := make(map[int]*os.File, len(fds))
-	for k, fd := range fds {
-		if fd >= 3 {
-			files[k] = os.NewFile(uintptr(fd), name)
-		}
-	}
-	return files
-}
-
-// closeFiles closes what inheritedFiles wrapped; a file its user closed already is skipped.
-func closeFiles(files map[int]*os.File) {
-	for _, f := range files {
-		f.Close()
-	}
-}

@@ -154,8 +154,7 @@ func sysctlPath(key string) (string, bool) {
 // mounts and pivot_root: prestart/createRuntime on the host, createContainer here.
 func (i *initProcess) setupRootfs() error {
 	rc := &rootfs.Config{Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot, InUserNS: i.cfg.InUserNS,
-		IDMapped: inheritedFiles(i.cfg.IDMapFds, "idmapped mount")}
-	defer closeFiles(rc.IDMapped)
+		IDMap: i.requestIDMap}
 	if i.cfg.NewMountNS {
 		if err := rootfs.Prepare(rc); err != nil {
 			return err
@@ -185,6 +184,19 @@ func (i *initProcess) setupRootfs() error {
 		return err
 	}
 	return rootfs.Finish(rc)
+}
+
+// requestIDMap hands the detached clone of idmapped mount spec.Mounts[index] to the host, which
+// gives it its id mappings (package idmap), and waits for it to be done.
+func (i *initProcess) requestIDMap(index int, mnt *os.File) error {
+	if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeIDMap, Mount: index}); err != nil {
+		return err
+	}
+	if err := console.SendFd(i.sync, mnt); err != nil {
+		return fmt.Errorf("idmap: %w", err)
+	}
+	_, err := protocol.Expect(i.sync, protocol.TypeIDMapDone)
+	return err
 }
 
 // setupConsole makes the pty when process.terminal asks for one and hands its master to whoever

@@ -6,12 +6,13 @@
 //
 //	host (berth create/run)                        init (berth init, in the new namespaces)
 //	───────────────────────                        ──────────────────────────────────────────
-//	idmapped mounts made detached (package idmap);
-//	  init inherits them as fds (IDMapFds)
 //	clone(namespaces, uid/gid maps) ──────────────▶ [nsenter C constructor: setns/unshare/fork]
 //	                            ◀── pid {pid} ───── only when nsenter forked: the real init's PID
-//	config {spec, rootfs, opts} ──────────────────▶ hostname, sysctls, rootfs mounts (attaching
-//	                                                  the idmapped ones), /dev
+//	config {spec, rootfs, opts} ──────────────────▶ hostname, sysctls, rootfs mounts, /dev
+//	                            ◀── idmap {mount} ─ per idmapped bind mount, followed by its
+//	                                + fd              detached clone (SCM_RIGHTS); init waits
+//	mount_setattr(MOUNT_ATTR_IDMAP) on it
+//	idmapDone ────────────────────────────────────▶ init attaches the mount
 //	                            ◀── hooks ───────── only when prestart/createRuntime hooks exist:
 //	run prestart + createRuntime hooks                init waits, its mounts in place
 //	hooksDone ────────────────────────────────────▶ createContainer hooks, pivot_root,
@@ -70,6 +71,11 @@ const (
 	// TypeSeccompFd announces that the next message on the connection carries, by SCM_RIGHTS,
 	// the seccomp notify fd for linux.seccomp.listenerPath; init sends it just before execve.
 	TypeSeccompFd = "seccompFd"
+	// TypeIDMap asks the host to give the idmapped bind mount spec.Mounts[Mount] its mappings;
+	// the next message on the connection carries, by SCM_RIGHTS, init's detached clone of its
+	// source (package idmap). The host answers TypeIDMapDone, or fails the create.
+	TypeIDMap     = "idmap"
+	TypeIDMapDone = "idmapDone"
 )
 
 // Message is the one frame type; which fields are set depends on Type.
@@ -77,6 +83,7 @@ type Message struct {
 	Type   string      `json:"type"`
 	Pid    int         `json:"pid,omitempty"`
 	Error  string      `json:"error,omitempty"`
+	Mount  int         `json:"mount,omitempty"` // TypeIDMap: the index in spec.Mounts
 	Config *InitConfig `json:"config,omitempty"`
 }
 
@@ -97,9 +104,6 @@ type InitConfig struct {
 	Exec bool `json:"exec,omitempty"`
 	// NewCgroupNS: init unshares the cgroup namespace itself, once it is in its cgroups.
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
-	// IDMapFds maps the index in spec.Mounts of each idmapped mount to the fd, inherited at
-	// init's start, of the detached mount the host made for it (package idmap).
-	IDMapFds map[int]int `json:"idmapFds,omitempty"`
 }
 
 // Send writes one frame.

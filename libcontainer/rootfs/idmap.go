@@ -1,40 +1,25 @@
 package rootfs
 
 import (
-	"fmt"
+	"errors"
 	"os"
 
-	"golang.org/x/sys/unix"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// Idmapped bind mounts arrive made (package idmap: init, in its user namespace, may no longer set
-// mappings). What init needs of the source, it reads from that mount's fd, never the host path:
-// a user-namespaced init often cannot even walk to the source (volumes live under 0700
-// directories), while the host could.
-
-// idmappedTarget resolves where the idmapped mount goes, as mountTarget does for a bind mount:
-// a file for a file, a directory for a directory.
-func idmappedTarget(r *root, dest string, mnt *os.File) (*os.File, error) {
-	st, err := fstat(mnt)
-	if err != nil {
-		return nil, fmt.Errorf("idmapped bind: %w", err)
+// idmapFor returns how mounts[i] gets its id mappings, or nil when it is not idmapped (neither
+// mappings nor the idmap/ridmap option). Only bind mounts can be; validation refuses the rest.
+// The clone is init's own (bindMount), so that it keeps the source's mount flags locked (see
+// package idmap); only the mappings come from the host.
+func (c *Config) idmapFor(i int, m specs.Mount) func(*os.File) error {
+	opts, _ := ParseOptions(m.Options)
+	if !opts.IDMap && len(m.UIDMappings) == 0 && len(m.GIDMappings) == 0 {
+		return nil
 	}
-	if st.Mode&unix.S_IFMT != unix.S_IFDIR {
-		return r.fileTarget(dest)
+	return func(mnt *os.File) error {
+		if c.IDMap == nil || !isBind(m, opts) {
+			return errors.New("idmapped mounts are only made for bind mounts of a container being created")
+		}
+		return c.IDMap(i, mnt)
 	}
-	return r.mkdirAll(dest, 0o755)
-}
-
-// idmappedBind sets the per-mount flags of the options on the idmapped mount, as bindMount does
-// on a clone it makes. The host made this clone with full privileges, so none of its flags is
-// locked and the options apply as given, as without a user namespace.
-func idmappedBind(mnt *os.File, source string, opts MountOptions) error {
-	attr, err := bindAttr(source, opts, false)
-	if err == nil {
-		err = setAttr(mnt, &attr, false)
-	}
-	if err != nil {
-		return fmt.Errorf("idmapped bind %q: %w", source, err)
-	}
-	return nil
 }

@@ -25,9 +25,9 @@ func isBind(m specs.Mount, opts MountOptions) bool {
 	return opts.IsBind() || m.Type == "bind" || m.Type == "none"
 }
 
-// doMount performs one entry of spec.Mounts inside the rootfs. idmapped is the mount the host
-// made for it when it is an idmapped bind mount, else nil.
-func doMount(r *root, c *Config, m specs.Mount, idmapped *os.File) error {
+// doMount performs one entry of spec.Mounts inside the rootfs. idmap is nil unless m is an
+// idmapped bind mount.
+func doMount(r *root, c *Config, m specs.Mount, idmap func(*os.File) error) error {
 	dest := cleanDest(m.Destination)
 	if dest == "/" {
 		return errors.New("mounting over the rootfs itself is not supported")
@@ -35,9 +35,6 @@ func doMount(r *root, c *Config, m specs.Mount, idmapped *os.File) error {
 	opts, err := ParseOptions(m.Options)
 	if err != nil {
 		return err
-	}
-	if opts.IDMap && idmapped == nil {
-		return errors.New("idmapped mount not prepared by the host")
 	}
 	if opts.Flags&unix.MS_REMOUNT != 0 {
 		return remount(r, dest, opts)
@@ -49,12 +46,7 @@ func doMount(r *root, c *Config, m specs.Mount, idmapped *os.File) error {
 	if err := checkProcDest(dest, m, bind); err != nil {
 		return err
 	}
-	var target *os.File
-	if idmapped != nil {
-		target, err = idmappedTarget(r, dest, idmapped)
-	} else {
-		target, err = mountTarget(r, dest, m.Source, bind)
-	}
+	target, err := mountTarget(r, dest, m.Source, bind)
 	if err != nil {
 		return err
 	}
@@ -66,16 +58,16 @@ func doMount(r *root, c *Config, m specs.Mount, idmapped *os.File) error {
 	if err := checkProcDest(where, m, bind); err != nil {
 		return err
 	}
-	mnt := idmapped
-	if idmapped != nil {
-		err = idmappedBind(idmapped, m.Source, opts)
-	} else {
-		mnt, err = newMount(r, c, m, opts, bind, target)
-	}
+	mnt, err := newMount(r, c, m, opts, bind, target)
 	if err != nil {
 		return err
 	}
 	defer mnt.Close()
+	if idmap != nil {
+		if err := idmap(mnt); err != nil {
+			return err
+		}
+	}
 	if err := attach(mnt, target); err != nil {
 		return fmt.Errorf("mount: %w", err)
 	}

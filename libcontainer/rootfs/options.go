@@ -22,8 +22,8 @@ type MountOptions struct {
 	Data string
 	// TmpCopyUp asks to copy the directory underneath a tmpfs mount into it.
 	TmpCopyUp bool
-	// IDMap is set by idmap/ridmap: the host makes the mount (package idmap), this package
-	// only sets its flags and attaches it.
+	// IDMap is set by idmap/ridmap: the bind mount's clone gets id mappings from the host
+	// (Config.IDMap) before it is attached.
 	IDMap bool
 }
 

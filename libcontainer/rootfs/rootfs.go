@@ -26,10 +26,9 @@ type Config struct {
 	Rootfs   string // absolute host path of root.path, symlinks already resolved by the host
 	NoPivot  bool   // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
 	InUserNS bool   // the container has its own user namespace: devices are bound from the host, not mknod'ed
-	// IDMapped holds, by index in Spec.Mounts, the detached idmapped mounts the host made for
-	// the idmapped bind mounts (package idmap); Prepare attaches them in place of a clone of
-	// the source, and closes them.
-	IDMapped map[int]*os.File
+	// IDMap has the host give the detached clone of idmapped bind mount Spec.Mounts[index] its
+	// id mappings (see package idmap), before doMount attaches it.
+	IDMap func(index int, mnt *os.File) error
 }
 
 // Prepare runs before Enter, in the container's new mount namespace: it cuts the propagation of
@@ -63,7 +62,7 @@ func Prepare(c *Config) error {
 		}
 	}
 	for i, m := range c.Spec.Mounts {
-		if err := doMount(r, c, m, c.IDMapped[i]); err != nil {
+		if err := doMount(r, c, m, c.idmapFor(i, m)); err != nil {
 			return mountErr(i, m, err)
 		}
 	}

@@ -66,32 +66,35 @@ LS='for f in /data/*; do stat -c "%u:%g %n" $f; done'
 }
 
 @test "idmap without mappings of its own takes the container's user namespace mappings; ro holds" {
-	setup_bundle sh -c "$LS; touch /data/new || echo read-only"
+	setup_bundle sh -c "$LS; stat -c '%u:%g %n' /one-file; touch /data/new || echo read-only"
 	with_userns
 	add_idmapped /data '["rbind", "idmap", "ro"]'
+	SRC=$SRC/user-file add_idmapped /one-file '["bind", "idmap"]'
 	run_container
 	assert_success
 	assert_line '0:0 /data/root-file'
 	assert_line '1000:1000 /data/user-file'
+	assert_line '1000:1000 /one-file'
 	assert_line read-only
 	[[ ! -e $SRC/new ]] || fail "a file was written through a read-only idmapped mount"
 }
 
-@test "idmapped sources that the container's root could not reach: under a 0700 directory, a file" {
-	# Volumes live in root-only directories: the host makes the mount, init never walks there.
-	mkdir -m 700 "$BATS_TEST_TMPDIR/private"
-	mv "$SRC" "$BATS_TEST_TMPDIR/private/vol"
-	SRC=$BATS_TEST_TMPDIR/private/vol
-	setup_bundle sh -c "$LS; stat -c '%u:%g %n' /one-file"
+@test "an idmapped mount keeps the host's read-only flag locked against the container's root" {
+	# The regression: a clone made on the host would carry ro unlocked, and root in the user
+	# namespace, with CAP_SYS_ADMIN there, could remount it read-write.
+	mount --bind "$SRC" "$SRC" && HOST_MOUNTS+=("$SRC") && mount -o remount,bind,ro "$SRC" ||
+		fail "host read-only bind mount failed"
+	setup_bundle sh -c 'mount -t tmpfs t /tmp && echo can-mount; for d in /data /plain; do
+		mount -o remount,bind,rw $d && touch $d/escaped && echo $d escaped; done; true'
 	with_userns
+	update_config '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
 	add_idmapped /data '["rbind", "idmap"]'
-	SRC=$SRC/root-file
-	add_idmapped /one-file '["bind", "idmap"]'
+	add_idmapped /plain '["rbind"]'
 	run_container
 	assert_success
-	assert_line '0:0 /data/root-file'
-	assert_line '1000:1000 /data/user-file'
-	assert_line '0:0 /one-file'
+	assert_line can-mount
+	refute_output --partial escaped
+	[[ ! -e $SRC/escaped ]] || fail "the container wrote through the host's read-only mount"
 }
 
 @test "idmapped mount without a user namespace: the mount's mappings alone" {
@@ -114,14 +117,15 @@ LS='for f in /data/*; do stat -c "%u:%g %n" $f; done'
 	mount --bind "$BATS_TEST_TMPDIR/inner" "$SRC/sub" || fail "host bind mount failed"
 	HOST_MOUNTS+=("$SRC/sub")
 	setup_bundle sh -c 'stat -c "%u:%g %n" /top/root-file /top/sub/inner-file /all/sub/inner-file'
-	local map='[{containerID: 0, hostID: 1000, size: 1}]'
-	add_idmapped /top '["rbind", "idmap"]' "$map"
-	add_idmapped /all '["rbind", "ridmap"]' "$map"
+	with_userns
+	add_idmapped /top '["rbind", "idmap"]' "$USERNS_MAP"
+	add_idmapped /all '["rbind", "ridmap"]' "$USERNS_MAP"
 	run_container
 	assert_success
-	assert_line '1000:1000 /top/root-file'
-	assert_line '0:0 /top/sub/inner-file'
-	assert_line '1000:1000 /all/sub/inner-file'
+	assert_line '0:0 /top/root-file'
+	# Not mapped: host root is nobody in the user namespace.
+	assert_line '65534:65534 /top/sub/inner-file'
+	assert_line '0:0 /all/sub/inner-file'
 }
 
 @test "mappings on a mount that is not a bind mount are refused, naming mounts[N].uidMappings" {
