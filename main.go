@@ -49,7 +49,7 @@ func newApp() *cli.App {
 		Name:                 "berth",
 		Usage:                "Open Container Initiative runtime",
 		Version:              version,
-		EnableBashCompletion: false,
+		EnableBashCompletion: true, // --generate-bash-completion, used by contrib/completions
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "root", Value: "/run/berth", Usage: "root directory for storage of container state"},
 			&cli.StringFlag{Name: "log", Usage: "set the log file to write berth logs to (default is stderr)"},
@@ -60,13 +60,16 @@ func newApp() *cli.App {
 			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "ignore cgroup permission errors ('true', 'false', or 'auto')"},
 		},
 		Before: setupLogging,
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			createCommand, startCommand, runCommand, execCommand, killCommand, deleteCommand,
 			stateCommand, listCommand, specCommand, pauseCommand, resumeCommand, updateCommand, eventsCommand, psCommand,
-		},
+		}, extraCommands...),
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
 }
+
+// extraCommands are added by builds with tags (docs_gen.go).
+var extraCommands []*cli.Command
 
 func printVersion(c *cli.Context) {
 	fmt.Printf("berth version %s\n", version)

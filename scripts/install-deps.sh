@@ -17,6 +17,7 @@ base_packages=(
 	procps               # ps, pgrep in leak checks
 	util-linux           # mount, umount, nsenter, unshare
 	coreutils findutils  # timeout, mktemp, find, sort -n
+	zsh                  # syntax check of contrib/completions/zsh/_berth
 )
 
 # missing_packages PKG...: print those of PKG that dpkg does not know as fully installed.

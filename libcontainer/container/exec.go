@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/sched"
@@ -201,7 +202,7 @@ func publishExecPid(l *launched, o *ExecOptions) error {
 func (c *Container) waitExec(l *launched, consoleHost *os.File, terminal bool) (int, error) {
 	var relay *console.Relay
 	if consoleHost != nil && terminal {
-		master, err := console.RecvFd(consoleHost)
+		master, err := fdpass.Recv(consoleHost)
 		if err != nil {
 			l.kill()
 			return 1, fmt.Errorf("receive terminal: %w", err)

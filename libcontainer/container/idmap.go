@@ -6,7 +6,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/idmap"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/spec"
@@ -18,7 +18,7 @@ import (
 // the container's: the one joined by path, or a twin of the new one (the same mappings make the
 // same idmapping).
 func (c *Container) idmapMount(l *launched, m *protocol.Message, ns usernsCache) error {
-	mnt, err := console.RecvFd(l.sync)
+	mnt, err := fdpass.Recv(l.sync)
 	if err != nil {
 		return fmt.Errorf("protocol: idmap: %w", err)
 	}

@@ -2,11 +2,9 @@ package container
 
 import (
 	"fmt"
-	"net"
-	"os"
 	"path/filepath"
 
-	"golang.org/x/sys/unix"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 )
 
 // sendPidfd sends a pidfd for init to the unix socket at path (--pidfd-socket), so that a
@@ -16,14 +14,8 @@ func sendPidfd(path string, pidfd int) error {
 	if err != nil {
 		return err
 	}
-	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: abs, Net: "unix"})
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	rights := unix.UnixRights(pidfd)
-	if _, _, err := conn.WriteMsgUnix([]byte("pidfd"), rights, nil); err != nil {
-		return fmt.Errorf("send: %w", os.NewSyscallError("sendmsg", err))
+	if err := fdpass.SendTo(abs, []byte("pidfd"), pidfd); err != nil {
+		return fmt.Errorf("send pidfd: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/signals"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
@@ -89,7 +90,7 @@ func relayTerminal(c *Container, consoleHost *os.File) (*console.Relay, error) {
 	if consoleHost == nil || !c.state.Config.Process.Terminal {
 		return nil, nil
 	}
-	master, err := console.RecvFd(consoleHost)
+	master, err := fdpass.Recv(consoleHost)
 	if err != nil {
 		return nil, fmt.Errorf("receive terminal from init: %w", err)
 	}

@@ -9,7 +9,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/seccomp"
@@ -74,7 +74,7 @@ func (c *Container) awaitExec(conn *os.File, status specs.ContainerState) error 
 // forwardNotifyFd receives the seccomp notify fd from init and sends it, with the container's
 // state, to linux.seccomp.listenerPath.
 func (c *Container) forwardNotifyFd(conn *os.File, status specs.ContainerState) error {
-	fd, err := console.RecvFd(conn)
+	fd, err := fdpass.Recv(conn)
 	if err != nil {
 		return fmt.Errorf("linux.seccomp: receive notify fd from init: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/lsm"
 	"github.com/berth-runtime/berth/libcontainer/process"
@@ -26,6 +27,7 @@ type initProcess struct {
 	cfg       *protocol.InitConfig
 	spec      *specs.Spec
 	slave     *os.File // the pty slave when process.terminal is set
+	rootfs    *rootfs.Config
 	filter    *seccomp.Filter
 }
 
@@ -66,6 +68,9 @@ func (i *initProcess) run() error {
 		return err
 	}
 	if err := i.setupConsole(consoleSock); err != nil {
+		return err
+	}
+	if err := i.finishRootfs(); err != nil {
 		return err
 	}
 	prog, err := i.prepareProcess()
@@ -151,10 +156,12 @@ func sysctlPath(key string) (string, bool) {
 }
 
 // setupRootfs builds the container's filesystem and runs the hooks that belong between the
-// mounts and pivot_root: prestart/createRuntime on the host, createContainer here.
+// mounts and pivot_root: prestart/createRuntime on the host, createContainer here. The masks
+// and read-only remounts wait for finishRootfs, after /dev/console exists.
 func (i *initProcess) setupRootfs() error {
 	rc := &rootfs.Config{Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot, InUserNS: i.cfg.InUserNS,
 		IDMap: i.requestIDMap}
+	i.rootfs = rc
 	if i.cfg.NewMountNS {
 		if err := rootfs.Prepare(rc); err != nil {
 			return err
@@ -180,10 +187,17 @@ func (i *initProcess) setupRootfs() error {
 	if err := rootfs.Enter(rc); err != nil {
 		return err
 	}
-	if err := process.MakeCwd(i.spec.Process); err != nil {
-		return err
+	return process.MakeCwd(i.spec.Process)
+}
+
+// finishRootfs is the last step of the rootfs, once every mount point, device node and
+// /dev/console is there: masked and read-only paths, then the read-only remounts (the "ro" of
+// a tmpfs or of /dev, and root.readonly), as runc does.
+func (i *initProcess) finishRootfs() error {
+	if !i.cfg.NewMountNS {
+		return nil
 	}
-	return rootfs.Finish(rc)
+	return rootfs.Finish(i.rootfs)
 }
 
 // requestIDMap hands the detached clone of idmapped mount spec.Mounts[index] to the host, which
@@ -192,7 +206,7 @@ func (i *initProcess) requestIDMap(index int, mnt *os.File) error {
 	if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeIDMap, Mount: index}); err != nil {
 		return err
 	}
-	if err := console.SendFd(i.sync, mnt); err != nil {
+	if err := fdpass.Send(i.sync, mnt); err != nil {
 		return fmt.Errorf("idmap: %w", err)
 	}
 	_, err := protocol.Expect(i.sync, protocol.TypeIDMapDone)
@@ -231,7 +245,7 @@ func (i *initProcess) setupConsole(sock *os.File) error {
 			return fmt.Errorf("process.terminal: /dev/console: %w", err)
 		}
 	}
-	if err := console.SendFd(sock, master); err != nil {
+	if err := fdpass.Send(sock, master); err != nil {
 		return fmt.Errorf("process.terminal: send to console socket: %w", err)
 	}
 	i.slave = slave
@@ -344,5 +358,5 @@ func (i *initProcess) handOverNotifyFd(fd *os.File) error {
 	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeSeccompFd}); err != nil {
 		return err
 	}
-	return console.SendFd(conn, fd)
+	return fdpass.Send(conn, fd)
 }

@@ -26,7 +26,7 @@ import (
 const helperEnv = "BERTH_NSENTER_TEST_HELPER"
 
 // ourVars are the variables the constructor must remove; _BERTH_SYNC_FD must stay.
-var ourVars = []string{"_BERTH_NSENTER", "_BERTH_NS_FDS", "_BERTH_UNSHARE", "_BERTH_TIMENS_OFFSETS", "_BERTH_FORK"}
+var ourVars = []string{"_BERTH_NSENTER", "_BERTH_NS_FDS", "_BERTH_UNSHARE", "_BERTH_TIMENS_OFFSETS", "_BERTH_FORK", "_BERTH_CGROUP_FDS"}
 
 // report is what the helper child sees after the constructor ran.
 type report struct {
@@ -183,7 +183,7 @@ func (o outcome) errorFrame(t *testing.T) string {
 	return msg
 }
 
-func requireRoot(t *testing.T) {
+func requireRoot(t testing.TB) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root")
@@ -201,7 +201,7 @@ func nsLink(t *testing.T, f *os.File) string {
 }
 
 // newNetNS makes a network namespace on a throw-away thread and returns it open.
-func newNetNS(t *testing.T) *os.File {
+func newNetNS(t testing.TB) *os.File {
 	t.Helper()
 	type result struct {
 		f   *os.File

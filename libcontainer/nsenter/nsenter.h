@@ -29,6 +29,7 @@ enum {
 	NS_FDS_MAX = 256,   /* longest _BERTH_NS_FDS: 8 entries of "cgroup:2147483647" fit */
 	OFFSETS_MAX = 1024, /* longest _BERTH_TIMENS_OFFSETS: two clocks need ~70 bytes */
 	CGROUP_FDS_MAX = 16, /* one open tasks file per cgroup v1 hierarchy */
+	CGROUP_FDS_LEN_MAX = 192, /* longest _BERTH_CGROUP_FDS: 16 fds of 10 digits and commas */
 	MSG_MAX = 512,      /* longest error sentence before JSON escaping */
 	FRAME_MAX = 64 + 6 * MSG_MAX,
 };

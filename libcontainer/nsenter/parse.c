@@ -189,32 +189,57 @@ static void parse_offsets(struct config *c)
 	c->offsets = s;
 }
 
-/* parse_fork parses _BERTH_FORK; a pid namespace reaches only children, so it needs the fork. */
-/* parse_cgroup_fds reads _BERTH_CGROUP_FDS: comma-separated fds of cgroup tasks files. */
+/* parse_cgroup_entry parses one fd of _BERTH_CGROUP_FDS (s[0..len)) into c. */
+static void parse_cgroup_entry(struct config *c, int index, const char *s, size_t len)
+{
+	int shown = len > 40 ? 40 : (int)len;
+	int fd, i;
+
+	if (c->cgroup_fds == CGROUP_FDS_MAX)
+		ns_die("nsenter: %s: more than %d fds", ENV_CGROUP_FDS, CGROUP_FDS_MAX);
+	if (parse_fd(s, len, &fd) < 0)
+		ns_die("nsenter: %s entry %d \"%.*s\": want a file descriptor number of 3 or more",
+		    ENV_CGROUP_FDS, index, shown, s);
+	if (fd == ns_sync_fd)
+		ns_die("nsenter: %s entry %d: fd %d is the sync fd", ENV_CGROUP_FDS, index, fd);
+	for (i = 0; i < NS_COUNT; i++)
+		if (c->ns_fd[i] == fd)
+			ns_die("nsenter: %s entry %d: fd %d is the %s namespace's", ENV_CGROUP_FDS, index,
+			    fd, ns_kinds[i].name);
+	for (i = 0; i < c->cgroup_fds; i++)
+		if (c->cgroup_fd[i] == fd)
+			ns_die("nsenter: %s entry %d: fd %d given twice", ENV_CGROUP_FDS, index, fd);
+	c->cgroup_fd[c->cgroup_fds++] = fd;
+}
+
+/*
+ * parse_cgroup_fds parses _BERTH_CGROUP_FDS: comma-separated fds of cgroup tasks files, each
+ * at most once and none of them the sync fd or a namespace's (parse_ns_fds runs first).
+ */
 static void parse_cgroup_fds(struct config *c)
 {
 	const char *s = getenv(ENV_CGROUP_FDS);
-	const char *p;
+	size_t total;
+	int index = 0;
 
 	if (s == NULL || *s == '\0')
 		return;
-	for (p = s;;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		int fd;
+	total = strnlen(s, CGROUP_FDS_LEN_MAX + 1);
+	if (total > CGROUP_FDS_LEN_MAX)
+		ns_die("nsenter: %s: longer than %d bytes", ENV_CGROUP_FDS, CGROUP_FDS_LEN_MAX);
+	for (;;) {
+		const char *comma = memchr(s, ',', total);
+		size_t len = comma != NULL ? (size_t)(comma - s) : total;
 
-		if (c->cgroup_fds == CGROUP_FDS_MAX)
-			ns_die("nsenter: %s: more than %d fds", ENV_CGROUP_FDS, CGROUP_FDS_MAX);
-		if (parse_fd(p, len, &fd) < 0 || fd == ns_sync_fd)
-			ns_die("nsenter: %s entry %d: want a file descriptor number of 3 or more",
-			    ENV_CGROUP_FDS, c->cgroup_fds);
-		c->cgroup_fd[c->cgroup_fds++] = fd;
-		if (end == NULL)
-			break;
-		p = end + 1;
+		parse_cgroup_entry(c, index++, s, len);
+		if (comma == NULL)
+			return;
+		total -= len + 1;
+		s = comma + 1; /* a trailing comma leaves an empty entry, rejected above */
 	}
 }
 
+/* parse_fork parses _BERTH_FORK; a pid namespace reaches only children, so it needs the fork. */
 static void parse_fork(struct config *c)
 {
 	const char *s = getenv(ENV_FORK);

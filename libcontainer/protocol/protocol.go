@@ -15,9 +15,9 @@
 //	idmapDone ────────────────────────────────────▶ init attaches the mount
 //	                            ◀── hooks ───────── only when prestart/createRuntime hooks exist:
 //	run prestart + createRuntime hooks                init waits, its mounts in place
-//	hooksDone ────────────────────────────────────▶ createContainer hooks, pivot_root,
-//	                                                  masked/readonly paths, console, rlimits,
-//	                                                  resolve the program to exec
+//	hooksDone ────────────────────────────────────▶ createContainer hooks, pivot_root, console,
+//	                                                  masked/readonly paths, then the read-only
+//	                                                  remounts; rlimits, resolve the program
 //	                            ◀── ready ───────── init now waits on the start socket
 //	save state, exit (create) / go on (run)
 //
