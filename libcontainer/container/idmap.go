@@ -15,8 +15,7 @@ import (
 // idmapMount serves init's idmap request (see package protocol): it receives init's detached
 // clone of the source of mounts[m.Mount], gives it that mount's mappings and tells init to go
 // on. A mount's own mappings get a user namespace of their own; idmap/ridmap without them take
-// the container's: the one joined by path, or a twin of the new one (the same mappings make the
-// same idmapping).
+// the container's, which init is in (new or joined), waiting for this answer.
 func (c *Container) idmapMount(l *launched, m *protocol.Message, ns usernsCache) error {
 	mnt, err := fdpass.Recv(l.sync)
 	if err != nil {
@@ -33,7 +32,7 @@ func (c *Container) idmapMount(l *launched, m *protocol.Message, ns usernsCache)
 		return fmt.Errorf("protocol: idmap request for mounts[%d], which is not idmapped", m.Mount)
 	}
 	p := fmt.Sprintf("mounts[%d]", m.Mount)
-	userns, err := ns.forMount(s, mt, p)
+	userns, err := ns.forMount(s, mt, p, l.pid)
 	if err != nil {
 		return err
 	}
@@ -43,48 +42,45 @@ func (c *Container) idmapMount(l *launched, m *protocol.Message, ns usernsCache)
 	return protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeIDMapDone})
 }
 
-// usernsCache holds one user namespace fd per distinct set of mappings.
+// usernsCache holds the user namespace fds of idmapped mounts: one per distinct set of mappings,
+// and the container's own.
 type usernsCache map[string]*os.File
 
-// forMount returns the user namespace whose mappings mount m (field path p) is seen through.
-func (c usernsCache) forMount(s *specs.Spec, m specs.Mount, p string) (*os.File, error) {
-	uids, gids, field := m.UIDMappings, m.GIDMappings, p+".uidMappings"
-	if len(uids) == 0 {
-		if path := joinedUserNS(s); path != "" {
-			f, err := c.open(path)
-			if err != nil {
-				return nil, fmt.Errorf("%s: the container's user namespace: %w", p, err)
-			}
-			return f, nil
-		}
-		if s.Linux == nil || len(s.Linux.UIDMappings) == 0 || len(s.Linux.GIDMappings) == 0 {
+// forMount returns the user namespace whose mappings mount m (field path p) is seen through:
+// a new one holding the mount's own mappings, or else the container's, which init is in.
+func (c usernsCache) forMount(s *specs.Spec, m specs.Mount, p string, initPid int) (*os.File, error) {
+	if len(m.UIDMappings) == 0 {
+		if !hasUserNS(s) {
 			// Validation refuses this; said again so that no mount goes unmapped.
-			return nil, fmt.Errorf("%s: an idmapped mount needs mappings or a user namespace", field)
+			return nil, fmt.Errorf("%s.uidMappings: an idmapped mount needs mappings or a user namespace", p)
 		}
-		uids, gids, field = s.Linux.UIDMappings, s.Linux.GIDMappings, "linux.uidMappings"
+		f, err := c.open(fmt.Sprintf("/proc/%d/ns/user", initPid))
+		if err != nil {
+			return nil, fmt.Errorf("%s: the container's user namespace: %w", p, err)
+		}
+		return f, nil
 	}
-	key := fmt.Sprint(uids, gids)
+	key := fmt.Sprint(m.UIDMappings, m.GIDMappings)
 	if f := c[key]; f != nil {
 		return f, nil
 	}
-	f, err := idmap.UserNS(uids, gids)
+	f, err := idmap.UserNS(m.UIDMappings, m.GIDMappings)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", field, err)
+		return nil, fmt.Errorf("%s.uidMappings: %w", p, err)
 	}
 	c[key] = f
 	return f, nil
 }
 
-// open returns the user namespace joined by path (linux.namespaces user path).
 func (c usernsCache) open(path string) (*os.File, error) {
-	if f := c["path:"+path]; f != nil {
+	if f := c[path]; f != nil {
 		return f, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	c["path:"+path] = f
+	c[path] = f
 	return f, nil
 }
 
@@ -94,15 +90,14 @@ func (c usernsCache) close() {
 	}
 }
 
-// joinedUserNS is the path of the user namespace the container joins, or "".
-func joinedUserNS(s *specs.Spec) string {
+func hasUserNS(s *specs.Spec) bool {
 	if s.Linux == nil {
-		return ""
+		return false
 	}
 	for _, ns := range s.Linux.Namespaces {
 		if ns.Type == specs.UserNamespace {
-			return ns.Path
+			return true
 		}
 	}
-	return ""
+	return false
 }
