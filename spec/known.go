@@ -237,6 +237,20 @@ func recursiveAttr(attr uint64, clear, atime bool) MountOption {
 	return MountOption{Kind: MountRecursiveAttr, Attr: attr, Clear: clear, Atime: atime, Recursive: true}
 }
 
+// IDMapping says whether m is an idmapped mount, and whether its mapping is recursive. It is
+// idmapped when it has uidMappings/gidMappings (the spec says the runtime MUST use them, even
+// without the idmap option that it only SHOULD carry) or the idmap or ridmap option; ridmap
+// maps every mount of an rbind tree, idmap only the top one. Of the two, the later option wins.
+func IDMapping(m specs.Mount) (mapped, recursive bool) {
+	mapped = len(m.UIDMappings) > 0 || len(m.GIDMappings) > 0
+	for _, o := range m.Options {
+		if opt, ok := MountOptions[o]; ok && opt.Kind == MountIDMap {
+			mapped, recursive = true, opt.Recursive
+		}
+	}
+	return mapped, recursive
+}
+
 // IsBindMount reports whether m is a bind mount: the spec says so when its options hold bind or
 // rbind; runc also treats type "bind" as one, and so does berth.
 func IsBindMount(m specs.Mount) bool {

@@ -227,12 +227,18 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		}
 		return err
 	}
+	userns := usernsCache{} // for idmapped mounts
+	defer userns.close()
 	for {
 		m, err := protocol.Receive(l.sync)
 		if err != nil {
 			return initFailed(err)
 		}
 		switch m.Type {
+		case protocol.TypeIDMap:
+			if err := c.idmapMount(l, m, userns); err != nil {
+				return err
+			}
 		case protocol.TypeReady:
 			c.state.Creating = false
 			return nil

@@ -161,7 +161,7 @@ func sysctlPath(key string) (string, bool) {
 func (i *initProcess) setupRootfs() error {
 	rc := &rootfs.Config{
 		Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot,
-		InUserNS: i.cfg.InUserNS, CgroupNS: i.cfg.InCgroupNS,
+		InUserNS: i.cfg.InUserNS, CgroupNS: i.cfg.InCgroupNS, IDMap: i.requestIDMap,
 	}
 	i.rootfs = rc
 	if i.cfg.NewMountNS {
@@ -200,6 +200,19 @@ func (i *initProcess) finishRootfs() error {
 		return nil
 	}
 	return rootfs.Finish(i.rootfs)
+}
+
+// requestIDMap hands the detached clone of idmapped mount spec.Mounts[index] to the host, which
+// gives it its id mappings (package idmap), and waits for it to be done.
+func (i *initProcess) requestIDMap(index int, mnt *os.File) error {
+	if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeIDMap, Mount: index}); err != nil {
+		return err
+	}
+	if err := fdpass.Send(i.sync, mnt); err != nil {
+		return fmt.Errorf("idmap: %w", err)
+	}
+	_, err := protocol.Expect(i.sync, protocol.TypeIDMapDone)
+	return err
 }
 
 // setupConsole makes the pty when process.terminal asks for one and hands its master to whoever

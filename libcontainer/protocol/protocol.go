@@ -10,6 +10,10 @@
 //	                            ◀── pid {pid} ───── only when nsenter forked: the real init's PID
 //	move linux.netDevices into init's netns           (init is in all its namespaces by now)
 //	config {spec, rootfs, opts} ──────────────────▶ hostname, sysctls, rootfs mounts, /dev
+//	                            ◀── idmap {mount} ─ per idmapped bind mount, followed by its
+//	                                + fd              detached clone (SCM_RIGHTS); init waits
+//	mount_setattr(MOUNT_ATTR_IDMAP) on it
+//	idmapDone ────────────────────────────────────▶ init attaches the mount
 //	                            ◀── hooks ───────── only when prestart/createRuntime hooks exist:
 //	run prestart + createRuntime hooks                init waits, its mounts in place
 //	hooksDone ────────────────────────────────────▶ createContainer hooks, pivot_root, console,
@@ -68,6 +72,11 @@ const (
 	// TypeSeccompFd announces that the next message on the connection carries, by SCM_RIGHTS,
 	// the seccomp notify fd for linux.seccomp.listenerPath; init sends it just before execve.
 	TypeSeccompFd = "seccompFd"
+	// TypeIDMap asks the host to give the idmapped bind mount spec.Mounts[Mount] its mappings;
+	// the next message on the connection carries, by SCM_RIGHTS, init's detached clone of its
+	// source (package idmap). The host answers TypeIDMapDone, or fails the create.
+	TypeIDMap     = "idmap"
+	TypeIDMapDone = "idmapDone"
 )
 
 // Message is the one frame type; which fields are set depends on Type.
@@ -75,6 +84,7 @@ type Message struct {
 	Type   string      `json:"type"`
 	Pid    int         `json:"pid,omitempty"`
 	Error  string      `json:"error,omitempty"`
+	Mount  int         `json:"mount,omitempty"` // TypeIDMap: the index in spec.Mounts
 	Config *InitConfig `json:"config,omitempty"`
 }
 

@@ -13,6 +13,8 @@ func TestRoundTrip(t *testing.T) {
 	msgs := []*Message{
 		{Type: TypePid, Pid: 42},
 		{Type: TypeConfig, Config: &InitConfig{Rootfs: "/r", PreserveFds: 2}},
+		{Type: TypeIDMap, Mount: 7},
+		{Type: TypeIDMapDone},
 		{Type: TypeReady},
 	}
 	for _, m := range msgs {
@@ -25,7 +27,7 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Type != want.Type || got.Pid != want.Pid {
+		if got.Type != want.Type || got.Pid != want.Pid || got.Mount != want.Mount {
 			t.Fatalf("got %+v, want %+v", got, want)
 		}
 	}

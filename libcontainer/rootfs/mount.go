@@ -26,10 +26,10 @@ func isBind(m specs.Mount, opts MountOptions) bool {
 	return opts.IsBind() || m.Type == "bind" || m.Type == "none"
 }
 
-// doMount performs one entry of spec.Mounts inside the rootfs. When the mount's "ro" has to
-// wait (see readonlyLater), the mount is made writable and returned: the caller owns it and
-// makes it read-only in Finish.
-func doMount(r *root, c *Config, m specs.Mount) (*os.File, error) {
+// doMount performs one entry of spec.Mounts inside the rootfs. idmap is nil unless m is an
+// idmapped bind mount. When the mount's "ro" has to wait (see readonlyLater), the mount is made
+// writable and returned: the caller owns it and makes it read-only in Finish.
+func doMount(r *root, c *Config, m specs.Mount, idmap func(*os.File) error) (*os.File, error) {
 	dest := cleanDest(m.Destination)
 	if dest == "/" {
 		return nil, errors.New("mounting over the rootfs itself is not supported")
@@ -37,9 +37,6 @@ func doMount(r *root, c *Config, m specs.Mount) (*os.File, error) {
 	opts, err := ParseOptions(m.Options)
 	if err != nil {
 		return nil, err
-	}
-	if opts.IDMap {
-		return nil, errors.New("idmapped mounts are not supported")
 	}
 	if opts.Flags&unix.MS_REMOUNT != 0 {
 		return nil, remount(r, dest, opts)
@@ -76,6 +73,12 @@ func doMount(r *root, c *Config, m specs.Mount) (*os.File, error) {
 	mnt, err := newMount(r, c, m, opts, bind, target)
 	if err != nil {
 		return nil, err
+	}
+	if idmap != nil {
+		if err := idmap(mnt); err != nil {
+			mnt.Close()
+			return nil, err
+		}
 	}
 	if err := attachMount(mnt, target, c, m, bind, opts); err != nil {
 		mnt.Close()

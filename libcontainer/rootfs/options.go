@@ -23,7 +23,8 @@ type MountOptions struct {
 	Data string
 	// TmpCopyUp asks to copy the directory underneath a tmpfs mount into it.
 	TmpCopyUp bool
-	// IDMap is set by idmap/ridmap, which berth does not support yet.
+	// IDMap is set by idmap/ridmap: the bind mount's clone gets id mappings from the host
+	// (Config.IDMap) before it is attached.
 	IDMap bool
 }
 

@@ -27,6 +27,9 @@ type Config struct {
 	NoPivot  bool   // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
 	InUserNS bool   // the container has its own user namespace: devices are bound from the host, not mknod'ed
 	CgroupNS bool   // the container has its own cgroup namespace (new or joined): cgroup mounts show only its part
+	// IDMap has the host give the detached clone of idmapped bind mount Spec.Mounts[index] its
+	// id mappings (see package idmap), before doMount attaches it.
+	IDMap func(index int, mnt *os.File) error
 
 	readonly []laterReadonly // mounts Prepare made whose "ro" Finish applies
 }
@@ -71,7 +74,7 @@ func Prepare(c *Config) error {
 		}
 	}
 	for i, m := range c.Spec.Mounts {
-		mnt, err := doMount(r, c, m)
+		mnt, err := doMount(r, c, m, c.idmapFor(i, m))
 		if err != nil {
 			return mountErr(i, m, err)
 		}
