@@ -116,8 +116,7 @@ var atimeRecursive = map[string]bool{
 }
 
 // KnownOptions returns every option name ParseOptions interprets and doMount carries out,
-// sorted, for `berth features`. idmap and ridmap are parsed but refused (idmapped mounts are not
-// implemented), so they are not listed.
+// sorted, for `berth features`.
 func KnownOptions() []string {
 	var names []string
 	for name := range flagOptions {
@@ -129,7 +128,7 @@ func KnownOptions() []string {
 	for name := range recursiveOptions {
 		names = append(names, name)
 	}
-	names = append(names, "tmpcopyup")
+	names = append(names, "tmpcopyup", "idmap", "ridmap")
 	slices.Sort(names)
 	return names
 }

@@ -60,9 +60,9 @@ fjq() {
 	fjq '.linux.seccomp.knownFlags | contains(["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG"])'
 	fjq '. as $f | .linux.seccomp.supportedFlags | all(. as $x | $f.linux.seccomp.knownFlags | index($x))'
 	fjq '.linux.memoryPolicy.modes | contains(["MPOL_BIND", "MPOL_INTERLEAVE"])'
-	# idmapped mounts are not implemented: not claimed, and the options are not listed.
-	fjq '.linux.mountExtensions.idmap.enabled == false'
-	fjq '.mountOptions | index("idmap") == null and index("ridmap") == null'
+	# idmapped bind mounts (idmap.bats): claimed, and their options listed.
+	fjq '.linux.mountExtensions.idmap.enabled == true'
+	fjq '.mountOptions | contains(["idmap", "ridmap"])'
 	fjq '.linux.intelRdt.enabled == false'
 	fjq '.linux.netDevices | has("enabled")'
 }
