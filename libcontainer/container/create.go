@@ -221,7 +221,7 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		NewCgroupNS: plan.InitMakesCgroupNS(),
 		InCgroupNS:  plan.Has(specs.CgroupNamespace),
 	}
-	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
+	if err := protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindConfig, Config: cfg}); err != nil {
 		if errors.Is(err, protocol.ErrTooLarge) {
 			return fmt.Errorf("config.json is too large for berth: %w", err)
 		}
@@ -229,32 +229,15 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	}
 	userns := usernsCache{} // for idmapped mounts
 	defer userns.close()
-	for {
-		m, err := protocol.Receive(l.sync)
-		if err != nil {
-			return initFailed(err)
-		}
-		switch m.Type {
-		case protocol.TypeIDMap:
-			if err := c.idmapMount(l, m, userns); err != nil {
-				return err
-			}
-		case protocol.TypeReady:
-			c.state.Creating = false
-			return nil
-		case protocol.TypeError:
-			return protocol.RemoteError(m.Error)
-		case protocol.TypeHooks:
-			if err := c.runCreateRuntimeHooks(); err != nil {
-				return err
-			}
-			if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeHooksDone}); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
-		}
+	_, err = protocol.Serve(l.sync, map[protocol.Kind]protocol.Handler{
+		protocol.KindIDMap: func(m *protocol.Message) error { return c.idmapMount(l, m, userns) },
+		protocol.KindHooks: func(*protocol.Message) error { return c.serveHooks(l) },
+	}, protocol.KindReady)
+	if err != nil {
+		return initFailed(err)
 	}
+	c.state.Creating = false
+	return nil
 }
 
 // explainInitDeath names the memory limit when init died on the way because the container's
@@ -280,6 +263,14 @@ func initFailed(err error) error {
 		return fmt.Errorf("container init exited without saying why")
 	}
 	return err
+}
+
+// serveHooks runs the prestart and createRuntime hooks while init waits, its mounts in place.
+func (c *Container) serveHooks(l *launched) error {
+	if err := c.runCreateRuntimeHooks(); err != nil {
+		return err
+	}
+	return protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindHooksDone})
 }
 
 func (c *Container) runCreateRuntimeHooks() error {

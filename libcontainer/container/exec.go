@@ -143,7 +143,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	spec := *c.state.Config
 	spec.Process = o.Process
 	cfg := &protocol.InitConfig{Spec: &spec, Exec: true, PreserveFds: o.PreserveFds, State: c.state.Spec(state.Running)}
-	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
+	if err := protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindConfig, Config: cfg}); err != nil {
 		return l, err
 	}
 	if err := c.awaitExec(l.sync, state.Running); err != nil {

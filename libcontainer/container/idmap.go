@@ -6,7 +6,6 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/idmap"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/spec"
@@ -17,11 +16,7 @@ import (
 // on. A mount's own mappings get a user namespace of their own; idmap/ridmap without them take
 // the container's, which init is in (new or joined), waiting for this answer.
 func (c *Container) idmapMount(l *launched, m *protocol.Message, ns usernsCache) error {
-	mnt, err := fdpass.Recv(l.sync)
-	if err != nil {
-		return fmt.Errorf("protocol: idmap: %w", err)
-	}
-	defer mnt.Close()
+	mnt := m.File
 	s := c.state.Config
 	if m.Mount < 0 || m.Mount >= len(s.Mounts) {
 		return fmt.Errorf("protocol: idmap request for mounts[%d], which does not exist", m.Mount)
@@ -39,7 +34,7 @@ func (c *Container) idmapMount(l *launched, m *protocol.Message, ns usernsCache)
 	if err := idmap.Apply(mnt, recursive, userns); err != nil {
 		return fmt.Errorf("%s destination %q: idmapped bind %q: %w", p, mt.Destination, mt.Source, err)
 	}
-	return protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeIDMapDone})
+	return protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindIDMapDone})
 }
 
 // usernsCache holds the user namespace fds of idmapped mounts: one per distinct set of mappings,

@@ -165,7 +165,7 @@ func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, 
 // adoptForkedInit reads the PID of the init that nsenter forked (a child of ours through
 // CLONE_PARENT) and reaps the intermediate process.
 func (l *launched) adoptForkedInit() error {
-	m, err := protocol.Expect(l.sync, protocol.TypePid)
+	m, err := protocol.Expect(l.sync, protocol.KindPid)
 	werr := l.cmd.Wait()
 	if err != nil {
 		if err == protocol.ErrClosed && werr != nil {

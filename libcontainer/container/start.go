@@ -9,7 +9,6 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/seccomp"
@@ -35,7 +34,7 @@ func (c *Container) Start() error {
 	if err := os.Remove(filepath.Join(c.dir.Path, state.StartSocket)); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeStart}); err != nil {
+	if err := protocol.Send(conn, &protocol.Message{Kind: protocol.KindStart}); err != nil {
 		return err
 	}
 	if err := c.awaitExec(conn, state.Created); err != nil {
@@ -52,33 +51,18 @@ func (c *Container) Start() error {
 // close-on-exec), or init reports an error. A seccomp notify fd on the way goes to the
 // container's listener.
 func (c *Container) awaitExec(conn *os.File, status specs.ContainerState) error {
-	for {
-		m, err := protocol.Receive(conn)
-		switch {
-		case errors.Is(err, protocol.ErrClosed):
-			return nil
-		case err != nil:
-			return err
-		case m.Type == protocol.TypeError:
-			return protocol.RemoteError(m.Error)
-		case m.Type == protocol.TypeSeccompFd:
-			if err := c.forwardNotifyFd(conn, status); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
-		}
+	_, err := protocol.Serve(conn, map[protocol.Kind]protocol.Handler{
+		protocol.KindSeccompFd: func(m *protocol.Message) error { return c.forwardNotifyFd(m.File, status) },
+	})
+	if errors.Is(err, protocol.ErrClosed) {
+		return nil
 	}
+	return err
 }
 
-// forwardNotifyFd receives the seccomp notify fd from init and sends it, with the container's
-// state, to linux.seccomp.listenerPath.
-func (c *Container) forwardNotifyFd(conn *os.File, status specs.ContainerState) error {
-	fd, err := fdpass.Recv(conn)
-	if err != nil {
-		return fmt.Errorf("linux.seccomp: receive notify fd from init: %w", err)
-	}
-	defer fd.Close()
+// forwardNotifyFd sends the seccomp notify fd init handed over, with the container's state, to
+// linux.seccomp.listenerPath.
+func (c *Container) forwardNotifyFd(fd *os.File, status specs.ContainerState) error {
 	sc := c.state.Config.Linux.Seccomp
 	if err := seccomp.SendNotifyFd(sc.ListenerPath, fd, c.state.Spec(status), sc.ListenerMetadata); err != nil {
 		return fmt.Errorf("linux.seccomp.listenerPath %q: %w", sc.ListenerPath, err)

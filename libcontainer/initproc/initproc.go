@@ -46,7 +46,7 @@ func Main() {
 	if i.startConn != nil {
 		w = i.startConn
 	}
-	if w == nil || protocol.Send(w, &protocol.Message{Type: protocol.TypeError, Error: err.Error()}) != nil {
+	if w == nil || protocol.Send(w, &protocol.Message{Kind: protocol.KindError, Error: err.Error()}) != nil {
 		fmt.Fprintln(os.Stderr, "berth init:", err)
 	}
 	os.Exit(1)
@@ -78,7 +78,7 @@ func waitForStart(ln *os.File) (*os.File, error) {
 			return nil, fmt.Errorf("wait for start: %w", err)
 		}
 		conn := os.NewFile(uintptr(fd), "start connection")
-		if _, err := protocol.Expect(conn, protocol.TypeStart); err == nil {
+		if _, err := protocol.Expect(conn, protocol.KindStart); err == nil {
 			return conn, nil
 		}
 		// A connection that did not say start (a probe, a crashed start): keep waiting.

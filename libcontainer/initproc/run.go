@@ -44,7 +44,7 @@ func (i *initProcess) run() error {
 	if err != nil {
 		return err
 	}
-	msg, err := protocol.Expect(i.sync, protocol.TypeConfig)
+	msg, err := protocol.Expect(i.sync, protocol.KindConfig)
 	if err != nil {
 		return err
 	}
@@ -77,7 +77,7 @@ func (i *initProcess) run() error {
 	if err != nil {
 		return err
 	}
-	if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeReady}); err != nil {
+	if err := protocol.Send(i.sync, &protocol.Message{Kind: protocol.KindReady}); err != nil {
 		return err
 	}
 	i.sync.Close()
@@ -172,10 +172,10 @@ func (i *initProcess) setupRootfs() error {
 	if h := i.spec.Hooks; h != nil {
 		//lint:ignore SA1019 prestart is deprecated but still part of the spec, and runc honours it
 		if len(h.Prestart) > 0 || len(h.CreateRuntime) > 0 {
-			if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeHooks}); err != nil {
+			if err := protocol.Send(i.sync, &protocol.Message{Kind: protocol.KindHooks}); err != nil {
 				return err
 			}
-			if _, err := protocol.Expect(i.sync, protocol.TypeHooksDone); err != nil {
+			if _, err := protocol.Expect(i.sync, protocol.KindHooksDone); err != nil {
 				return err
 			}
 		}
@@ -205,13 +205,10 @@ func (i *initProcess) finishRootfs() error {
 // requestIDMap hands the detached clone of idmapped mount spec.Mounts[index] to the host, which
 // gives it its id mappings (package idmap), and waits for it to be done.
 func (i *initProcess) requestIDMap(index int, mnt *os.File) error {
-	if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeIDMap, Mount: index}); err != nil {
+	if err := protocol.Send(i.sync, &protocol.Message{Kind: protocol.KindIDMap, Mount: index, File: mnt}); err != nil {
 		return err
 	}
-	if err := fdpass.Send(i.sync, mnt); err != nil {
-		return fmt.Errorf("idmap: %w", err)
-	}
-	_, err := protocol.Expect(i.sync, protocol.TypeIDMapDone)
+	_, err := protocol.Expect(i.sync, protocol.KindIDMapDone)
 	return err
 }
 
@@ -357,8 +354,5 @@ func (i *initProcess) handOverNotifyFd(fd *os.File) error {
 	if conn == nil {
 		conn = i.sync
 	}
-	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeSeccompFd}); err != nil {
-		return err
-	}
-	return fdpass.Send(conn, fd)
+	return protocol.Send(conn, &protocol.Message{Kind: protocol.KindSeccompFd, File: fd})
 }
