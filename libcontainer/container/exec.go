@@ -59,6 +59,7 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 		fwd = forwardSignalsSoon()
 		defer fwd.stop()
 	}
+	phases := newPhaseLog("exec", c.state.ID)
 	l, err := c.launchExec(o, cons, io)
 	if cons != nil {
 		cons.Close()
@@ -66,16 +67,19 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if err != nil {
 		if l != nil {
 			l.kill()
+			err = l.explain(err)
 			l.release()
 		}
 		return 1, err
 	}
 	defer l.release()
+	phases.done("exec", "program started", "pid", l.pid)
 	if o.Detach {
 		return 0, nil
 	}
 	fwd.target <- l.pidfd
 	code, err := c.waitExec(l, consoleHost, o.Process.Terminal)
+	phases.done("wait", "program exited", "status", code)
 	io.wait()
 	return code, err
 }

@@ -26,6 +26,7 @@ func (c *Container) Start() error {
 	default:
 		return fmt.Errorf("cannot start an already %s container", status)
 	}
+	phases := newPhaseLog("start", c.state.ID)
 	conn, err := dialStart(c.dir.Path)
 	if err != nil {
 		return fmt.Errorf("cannot start: init is gone (%w)", err)
@@ -43,7 +44,12 @@ func (c *Container) Start() error {
 		c.killAndWait()
 		return err
 	}
-	return c.runPoststartHooks()
+	phases.done("exec", "program started")
+	if err := c.runPoststartHooks(); err != nil {
+		return err
+	}
+	phases.done("hooks", "poststart hooks run")
+	return nil
 }
 
 // runPoststartHooks runs the poststart hooks; one failing stops the container, as runtime-spec
