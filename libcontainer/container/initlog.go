@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/berth-runtime/berth/libcontainer/console"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
 
@@ -55,6 +56,31 @@ func newLogStream() (host, child *os.File, err error) {
 		return nil, nil, os.NewSyscallError("fcntl O_NONBLOCK", err)
 	}
 	return os.NewFile(uintptr(fds[0]), "log"), os.NewFile(uintptr(fds[1]), "log"), nil
+}
+
+// sendStart sends init the start message. When berth logs below warn it also passes a new log
+// stream, for the records of start's phases, and returns its relay; warnings and errors from
+// init after start reach the host on conn as error frames anyway, so by default nothing more
+// is made.
+func sendStart(conn *os.File, log *slog.Logger, id string) (*initLogRelay, error) {
+	level := logStreamLevel(log)
+	if l, _ := protocol.ParseLevel(level); l >= slog.LevelWarn {
+		return nil, protocol.Send(conn, &protocol.Message{Type: protocol.TypeStart})
+	}
+	host, child, err := newLogStream()
+	if err != nil {
+		return nil, err
+	}
+	defer child.Close()
+	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeStart, LogLevel: level}); err != nil {
+		host.Close()
+		return nil, err
+	}
+	if err := console.SendFd(conn, child); err != nil {
+		host.Close()
+		return nil, err
+	}
+	return startInitLogRelay(host, log, id), nil
 }
 
 // startInitLogRelay reads f (newLogStream's host end) in the background until stop.

@@ -36,14 +36,17 @@ func (c *Container) Start() error {
 	if err := os.Remove(filepath.Join(c.dir.Path, state.StartSocket)); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeStart}); err != nil {
+	logs, err := sendStart(conn, slog.Default(), c.state.ID)
+	if err != nil {
 		return err
 	}
+	defer logs.flushLastWords()
 	if err := c.awaitExec(conn, state.Created); err != nil {
 		// The program may run without what it needed (its seccomp listener): stop it.
 		c.killAndWait()
-		return err
+		return logs.explain(err)
 	}
+	logs.stop() // init exec'd: its records are all in
 	phases.done("exec", "program started")
 	if err := c.runPoststartHooks(); err != nil {
 		return err

@@ -92,7 +92,8 @@ func waitForStart(ln *os.File) (*os.File, error) {
 			return nil, fmt.Errorf("wait for start: %w", err)
 		}
 		conn := os.NewFile(uintptr(fd), "start connection")
-		if _, err := protocol.Expect(conn, protocol.TypeStart); err == nil {
+		if m, err := protocol.Expect(conn, protocol.TypeStart); err == nil {
+			takeLogStream(conn, m.LogLevel)
 			return conn, nil
 		}
 		// A connection that did not say start (a probe, a crashed start): keep waiting.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/berth-runtime/berth/libcontainer/console"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
 
@@ -36,6 +37,27 @@ func openLog() {
 		return
 	}
 	initLog = streamLog{w: f, level: level, last: time.Now()}
+}
+
+// takeLogStream switches to the log stream that `berth start` passes with its start message
+// when it wants records below warn (create's reader has gone). A failure leaves logging as it
+// was: logs are never worth a container.
+func takeLogStream(conn *os.File, level string) {
+	if level == "" {
+		return
+	}
+	l, err := protocol.ParseLevel(level)
+	if err != nil {
+		return
+	}
+	f, err := console.RecvFd(conn)
+	if err != nil {
+		return
+	}
+	if initLog.w != nil {
+		initLog.w.Close()
+	}
+	initLog = streamLog{w: f, level: l, last: time.Now()}
 }
 
 // logPhase records, at debug level, that a phase ended and how long it took since the previous

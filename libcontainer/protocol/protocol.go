@@ -26,7 +26,10 @@
 // instead of hanging:
 //
 //	berth start                                    init
-//	start ────────────────────────────────────────▶ startContainer hooks, credentials, seccomp
+//	start {logLevel} ─────────────────────────────▶ startContainer hooks, credentials, seccomp
+//	  + log fd                                        with logLevel (--debug): a new log stream
+//	                                                  (log.go) passed by SCM_RIGHTS replaces
+//	                                                  create's, whose reader is gone
 //	                            ◀── seccompFd + fd ─ only with SCMP_ACT_NOTIFY rules: the host
 //	                                                  hands the fd to linux.seccomp.listenerPath
 //	                                                  init execve's the program
@@ -75,6 +78,9 @@ type Message struct {
 	Pid    int         `json:"pid,omitempty"`
 	Error  string      `json:"error,omitempty"`
 	Config *InitConfig `json:"config,omitempty"`
+	// LogLevel, in a start message, says that an fd follows by SCM_RIGHTS: init's log stream
+	// from now on, at this level (see log.go).
+	LogLevel string `json:"logLevel,omitempty"`
 }
 
 // InitConfig is everything init needs that it cannot see by itself.
