@@ -59,7 +59,6 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 		fwd = forwardSignalsSoon()
 		defer fwd.stop()
 	}
-	phases := newPhaseLog("exec", c.state.ID)
 	l, err := c.launchExec(o, cons, io)
 	if cons != nil {
 		cons.Close()
@@ -73,11 +72,11 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 		return 1, err
 	}
 	defer l.release()
-	phases.done("exec", "program started", "pid", l.pid)
 	if o.Detach {
 		return 0, nil
 	}
 	fwd.target <- l.pidfd
+	phases := newPhaseLog("exec", c.state.ID)
 	code, err := c.waitExec(l, consoleHost, o.Process.Terminal)
 	phases.done("wait", "program exited", "status", code)
 	io.wait()
@@ -118,6 +117,7 @@ func execConsole(o *ExecOptions) (host, child *os.File, err error) {
 // launchExec starts init in the container's namespaces and cgroup and waits until it has
 // become the program (EOF on the sync socket) or failed.
 func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launched, error) {
+	phases := newPhaseLog("exec", c.state.ID)
 	pidfd, err := c.openInit()
 	if err != nil {
 		return nil, err
@@ -136,6 +136,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if err != nil {
 		return l, err
 	}
+	phases.done("clone", "init cloned into the container's namespaces", "pid", l.pid)
 	// The namespace files were opened by path: make sure they still were init's.
 	if exited(pidfd) {
 		return l, errNotRunning
@@ -154,6 +155,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if err := c.awaitExec(l.sync, state.Running); err != nil {
 		return l, err
 	}
+	phases.done("exec", "program started")
 	return l, publishExecPid(l, o)
 }
 

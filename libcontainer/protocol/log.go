@@ -17,7 +17,8 @@ package protocol
 // socket can no longer carry an error frame: the host adds them to the error it prints.
 //
 // Unlike the sync socket this stream is one-way and never waited on: a host that stopped
-// reading (create has returned) makes init's writes fail, and init then stops logging.
+// reading (create has returned) makes init's writes fail, and init then stops logging. `berth
+// start`, when it logs below warn, passes init a fresh stream with its start message.
 
 import (
 	"encoding/json"

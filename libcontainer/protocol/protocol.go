@@ -21,6 +21,9 @@
 //	                                                  host kills init, removes all it made, and
 //	                                                  prints the error (it names the step/field)
 //
+// Besides the sync socket, init and nsenter write log records on a one-way log stream
+// (_BERTH_LOG_FD, see log.go) that the host relays into its own logger.
+//
 // The start socket is a listening unix socket in the state directory, bound by the host and
 // handed to init; only init holds it, so a `start` racing with a dying init gets ECONNREFUSED
 // instead of hanging:

@@ -81,6 +81,7 @@ assert_phase() {
 	assert_success
 	assert_phase "id=$ID" 'src=nsenter' 'phase=namespaces' 'joined [a-z,]*mnt'
 	assert_phase 'src=init' 'phase=exec' 'msg="exec /bin/true"'
+	assert_phase 'op=exec' 'phase=clone'
 	assert_phase 'op=exec' 'phase=wait' 'status=0'
 }
 
