@@ -141,6 +141,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		return c, l, l.explain(c.explainInitDeath(err))
 	}
 	phases.done("init", "init ready: namespaces, mounts and hooks done")
+	l.logs.flush()
 	// Now that init's own threads are counted, the pids limit can hold the program to it.
 	if err := c.cg.ApplyDeferred(); err != nil {
 		return c, l, err

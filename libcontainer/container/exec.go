@@ -156,6 +156,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 		return l, err
 	}
 	phases.done("exec", "program started")
+	l.logs.flush()
 	return l, publishExecPid(l, o)
 }
 

@@ -17,7 +17,9 @@ import (
 )
 
 // initLogRelay is the host's end of init's log stream (protocol/log.go): it copies the records
-// of init and nsenter into berth's logger while init is set up, and keeps init's last words.
+// of init and nsenter into berth's logger while init is set up. Warnings and errors are held
+// back until init is known to be fine (flush) or not (explain): they are init's last words,
+// and a user whose container failed should read them once, in the "berth: ..." line.
 type initLogRelay struct {
 	f    *os.File // non-blocking, so that stop can interrupt the reader
 	log  *slog.Logger
@@ -25,13 +27,21 @@ type initLogRelay struct {
 	done chan struct{}
 
 	mu      sync.Mutex
-	partial []byte   // a line not yet ended
-	last    []string // error records, held back for the error message (see lastWords)
+	partial []byte       // a line not yet ended
+	held    []heldRecord // warnings and errors not yet logged (see explain and flush)
 	stopped bool
 }
 
-// maxLastWords bounds the error records kept for the error message.
-const maxLastWords = 3
+type heldRecord struct {
+	level slog.Level
+	rec   *protocol.Record
+}
+
+// maxHeld bounds the records held back; the error message takes the last maxLastWords.
+const (
+	maxHeld      = 16
+	maxLastWords = 3
+)
 
 // logStreamLevel is the level to ask init for: the lowest one berth's logger lets through.
 func logStreamLevel(log *slog.Logger) string {
@@ -117,7 +127,9 @@ func (r *initLogRelay) stop() {
 	if stopped {
 		return
 	}
-	r.f.SetReadDeadline(time.Now())
+	if err := r.f.SetReadDeadline(time.Now()); err != nil {
+		return // not pollable (cannot happen with newLogStream's): leave the reader be
+	}
 	<-r.done
 	r.drain()
 	r.f.Close()
@@ -166,9 +178,7 @@ func (r *initLogRelay) feed(data []byte) {
 	}
 }
 
-// relay logs one record as berth's own, with its source, phase and duration. Error records
-// are kept for the error message instead: init is about to die of them, and the user should
-// read the reason once, on the "berth: ..." line.
+// relay logs one record as berth's own, or holds it back when it is a warning or an error.
 func (r *initLogRelay) relay(line []byte) {
 	line = bytes.TrimSpace(line)
 	if len(line) == 0 {
@@ -179,13 +189,18 @@ func (r *initLogRelay) relay(line []byte) {
 		r.log.Warn("init log: unreadable record", "id", r.id, "error", err)
 		return
 	}
-	if level >= slog.LevelError {
-		if len(r.last) == maxLastWords {
-			r.last = r.last[1:]
+	if level >= slog.LevelWarn {
+		if len(r.held) == maxHeld {
+			r.held = r.held[1:]
 		}
-		r.last = append(r.last, rec.Msg)
+		r.held = append(r.held, heldRecord{level, rec})
 		return
 	}
+	r.logRecord(level, rec)
+}
+
+// logRecord logs rec as berth's own, with the container's id, its source, phase and duration.
+func (r *initLogRelay) logRecord(level slog.Level, rec *protocol.Record) {
 	if !r.log.Enabled(context.Background(), level) {
 		return
 	}
@@ -216,29 +231,45 @@ func (r *initLogRelay) explain(err error) error {
 	return &withLastWords{err: err, words: words}
 }
 
-// lastWords joins the held-back error records that errText does not already contain.
+// lastWords joins the last held-back records that errText does not already contain, and
+// forgets them all.
 func (r *initLogRelay) lastWords(errText string) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var words []string
-	for _, w := range r.last {
-		if !strings.Contains(errText, w) {
-			words = append(words, w)
+	for _, h := range r.held {
+		if !strings.Contains(errText, h.rec.Msg) {
+			words = append(words, h.rec.Msg)
 		}
 	}
-	r.last = nil
+	r.held = nil
+	if len(words) > maxLastWords {
+		words = words[len(words)-maxLastWords:]
+	}
 	return strings.Join(words, "; ")
 }
 
-// flushLastWords logs the held-back error records when no error message took them.
-func (r *initLogRelay) flushLastWords() {
+// flush logs the held-back warnings and errors: init got through, so they are news, not
+// reasons. Relaying goes on.
+func (r *initLogRelay) flush() {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, h := range r.held {
+		r.logRecord(h.level, h.rec)
+	}
+	r.held = nil
+}
+
+// finish stops the relay and logs what is still held back.
+func (r *initLogRelay) finish() {
 	if r == nil {
 		return
 	}
 	r.stop()
-	if words := r.lastWords(""); words != "" {
-		r.log.Error("init: "+words, "id", r.id)
-	}
+	r.flush()
 }
 
 // withLastWords is an error followed by what init logged before it died.

@@ -44,9 +44,15 @@ func TestRelayFeed(t *testing.T) {
 		},
 		{
 			name:   "below the host's level",
-			level:  slog.LevelWarn,
-			chunks: []string{debugMounts + "\n" + `{"level":"warn","msg":"w","src":"nsenter"}` + "\n"},
-			want:   []string{`level=WARN msg=w id=c1 src=nsenter`},
+			level:  slog.LevelInfo,
+			chunks: []string{debugMounts + "\n" + `{"level":"info","msg":"i","src":"nsenter"}` + "\n"},
+			want:   []string{`level=INFO msg=i id=c1 src=nsenter`},
+		},
+		{
+			name:      "warnings are held too",
+			level:     slog.LevelWarn,
+			chunks:    []string{`{"level":"warn","msg":"w","src":"nsenter"}` + "\n"},
+			lastWords: "w",
 		},
 		{
 			name:   "unreadable",
@@ -127,11 +133,29 @@ func TestRelayExplain(t *testing.T) {
 			if !errors.Is(got, tt.err) {
 				t.Errorf("%v does not wrap %v", got, tt.err)
 			}
-			r.flushLastWords() // nothing left, and stopping twice is fine
+			r.finish() // nothing left, and stopping twice is fine
 			if buf.Len() != 0 {
 				t.Errorf("logged %q, want nothing (errors go into the error message)", buf.String())
 			}
 		})
+	}
+}
+
+// TestRelayFlush: once init got through, what was held back is logged at its own level.
+func TestRelayFlush(t *testing.T) {
+	var buf bytes.Buffer
+	r := &initLogRelay{log: captureLogger(&buf, slog.LevelWarn), id: "c1"}
+	r.feed([]byte(`{"level":"warn","msg":"w","src":"init","phase":"mounts"}` + "\n" + `{"level":"error","msg":"e"}` + "\n"))
+	if buf.Len() != 0 {
+		t.Fatalf("logged before flush: %q", buf.String())
+	}
+	r.flush()
+	want := "level=WARN msg=w id=c1 src=init phase=mounts\nlevel=ERROR msg=e id=c1\n"
+	if buf.String() != want {
+		t.Errorf("flushed %q, want %q", buf.String(), want)
+	}
+	if w := r.lastWords(""); w != "" {
+		t.Errorf("still held after flush: %q", w)
 	}
 }
 

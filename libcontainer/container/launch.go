@@ -233,7 +233,7 @@ func (l *launched) explain(err error) error {
 // release closes berth's ends; init, if it lives on, is no longer berth's business. Its log
 // records written until now are relayed; later ones are not read.
 func (l *launched) release() {
-	l.logs.flushLastWords()
+	l.logs.finish()
 	if l.sync != nil {
 		l.sync.Close()
 		l.sync = nil

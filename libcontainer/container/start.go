@@ -40,7 +40,7 @@ func (c *Container) Start() error {
 	if err != nil {
 		return err
 	}
-	defer logs.flushLastWords()
+	defer logs.finish()
 	if err := c.awaitExec(conn, state.Created); err != nil {
 		// The program may run without what it needed (its seccomp listener): stop it.
 		c.killAndWait()
