@@ -96,3 +96,38 @@ func TestLogRecords(t *testing.T) {
 		})
 	}
 }
+
+// TestDieWithoutSyncLogsError: when the error frame cannot be sent, the sentence still reaches
+// the host as an error record: init's last words.
+func TestDieWithoutSyncLogsError(t *testing.T) {
+	logR, logW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logR.Close()
+	readOnly, err := os.Open(os.Args[0]) // fd 5: a "sync fd" that takes no frame
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer readOnly.Close()
+	o := run{
+		env:   []string{"_BERTH_NSENTER=1", "_BERTH_SYNC_FD=5", "_BERTH_LOG_FD=4", "_BERTH_FORK=yes"},
+		files: []*os.File{logW, readOnly},
+	}.do(t)
+	logW.Close()
+	want := "nsenter: _BERTH_FORK: want 1 or 0"
+	if o.exitCode != 1 || !strings.Contains(o.stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want exit 1 and %q", o.exitCode, o.stderr, want)
+	}
+	sc := bufio.NewScanner(logR)
+	if !sc.Scan() {
+		t.Fatal("no log record")
+	}
+	rec, _, err := protocol.DecodeRecord(sc.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Level != "error" || rec.Msg != want || rec.Src != "nsenter" {
+		t.Errorf("record %+v, want an error record from nsenter saying %q", rec, want)
+	}
+}
