@@ -61,7 +61,9 @@ func takeLogStream(conn *os.File, level string) {
 }
 
 // logPhase records, at debug level, that a phase ended and how long it took since the previous
-// one. When debug is off it costs one comparison.
+// one. When debug is off it costs one comparison. The last records (credentials, exec) may be
+// written under the container's seccomp filter: one that fails write(2) ends logging there
+// (SCMP_ACT_NOTIFY on write is refused by package seccomp, so it cannot hang init).
 func logPhase(phase, msg string) {
 	if initLog.level > slog.LevelDebug {
 		return
