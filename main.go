@@ -95,7 +95,7 @@ func setupLogging(c *cli.Context) error {
 	if c.Bool("debug") {
 		level = slog.LevelDebug
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: logrusLevel}
 	switch c.String("log-format") {
 	case "text":
 		slog.SetDefault(slog.New(slog.NewTextHandler(w, opts)))
@@ -109,6 +109,24 @@ func setupLogging(c *cli.Context) error {
 }
 
 var logToFile bool
+
+// logrusLevel writes levels as runc's logger (logrus) does, "debug" to "error" in lowercase:
+// containerd and other callers of runc read berth's log lines with the same parser.
+func logrusLevel(groups []string, a slog.Attr) slog.Attr {
+	if a.Key != slog.LevelKey || len(groups) > 0 {
+		return a
+	}
+	switch l := a.Value.Any().(slog.Level); {
+	case l < slog.LevelInfo:
+		return slog.String(a.Key, "debug")
+	case l < slog.LevelWarn:
+		return slog.String(a.Key, "info")
+	case l < slog.LevelError:
+		return slog.String(a.Key, "warning")
+	default:
+		return slog.String(a.Key, "error")
+	}
+}
 
 // exitError carries a process exit status through urfave/cli without printing anything.
 type exitError struct{ code int }

@@ -58,6 +58,7 @@ func Create(o *CreateOptions) (*Container, error) {
 }
 
 func create(o *CreateOptions) (c *Container, l *launched, err error) {
+	phases := newPhaseLog("create", o.ID)
 	bundle, err := filepath.Abs(o.Bundle)
 	if err != nil {
 		return nil, nil, fmt.Errorf("bundle %q: %w", o.Bundle, err)
@@ -75,6 +76,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	for _, w := range spec.Warnings(s) {
 		slog.Warn("config.json: "+w.Error(), "id", o.ID)
 	}
+	phases.done("config", "config loaded and validated", "bundle", bundle)
 	if err := checkTerminalFlags(s, o); err != nil {
 		return nil, nil, err
 	}
@@ -115,6 +117,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err := c.createCgroup(o); err != nil {
 		return c, nil, err
 	}
+	phases.done("cgroup", "cgroup made")
 	if err := dir.Save(c.state); err != nil {
 		return c, nil, err
 	}
@@ -133,11 +136,14 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		stdio:    o.stdio,
 	}, plan)
 	if err != nil {
-		return c, l, err
+		return c, l, l.explain(err)
 	}
+	phases.done("clone", "init cloned", "pid", l.pid)
 	if err := c.configure(l, o, plan); err != nil {
-		return c, l, c.explainInitDeath(err)
+		return c, l, l.explain(c.explainInitDeath(err))
 	}
+	phases.done("init", "init ready: namespaces, mounts and hooks done")
+	l.logs.flush()
 	// Now that init's own threads are counted, the pids limit can hold the program to it.
 	if err := c.cg.ApplyDeferred(); err != nil {
 		return c, l, err
@@ -145,7 +151,11 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err := dir.Save(c.state); err != nil {
 		return c, l, err
 	}
-	return c, l, publishPid(c.state.Pid, l.pidfd, o.PidFile, o.PidfdSocket)
+	if err := publishPid(c.state.Pid, l.pidfd, o.PidFile, o.PidfdSocket); err != nil {
+		return c, l, err
+	}
+	phases.done("state", "state saved", "pid", c.state.Pid)
+	return c, l, nil
 }
 
 // createCgroup prepares the container's cgroup. With cgroupfs it is made and limited now, so

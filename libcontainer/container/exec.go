@@ -65,6 +65,7 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if err != nil {
 		if l != nil {
 			l.kill()
+			err = l.explain(err)
 			l.release()
 		}
 		return 1, err
@@ -74,7 +75,9 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 		return 0, nil
 	}
 	fwd.target <- l.pidfd
+	phases := newPhaseLog("exec", c.state.ID)
 	code, err := c.waitExec(l, consoleHost, o.Process.Terminal)
+	phases.done("wait", "program exited", "status", code)
 	io.wait()
 	return code, err
 }
@@ -113,6 +116,7 @@ func execConsole(o *ExecOptions) (host, child *os.File, err error) {
 // launchExec starts init in the container's namespaces and cgroup and waits until it has
 // become the program (EOF on the sync socket) or failed.
 func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launched, error) {
+	phases := newPhaseLog("exec", c.state.ID)
 	pidfd, err := c.openInit()
 	if err != nil {
 		return nil, err
@@ -131,6 +135,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if err != nil {
 		return l, err
 	}
+	phases.done("clone", "init cloned into the container's namespaces", "pid", l.pid)
 	// The namespace files were opened by path: make sure they still were init's.
 	if exited(pidfd) {
 		return l, errNotRunning
@@ -149,6 +154,8 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if err := c.awaitExec(l.sync, state.Running); err != nil {
 		return l, err
 	}
+	phases.done("exec", "program started")
+	l.logs.flush()
 	return l, publishPid(l.pid, l.pidfd, o.PidFile, o.PidfdSocket)
 }
 

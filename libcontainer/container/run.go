@@ -65,11 +65,13 @@ func runForeground(o *RunOptions) (int, error) {
 		return 1, c.fail(l, err)
 	}
 	if err := c.Start(); err != nil {
-		return 1, c.fail(l, err)
+		return 1, c.fail(l, l.explain(err))
 	}
 	// Unlock while the program runs, so that state, kill, ps and friends can work on it.
 	c.Close()
+	phases := newPhaseLog("run", o.ID)
 	ws := l.reap()
+	phases.done("wait", "program exited", "status", exitCode(ws))
 	if o.stdio != nil {
 		o.stdio.wait()
 	}

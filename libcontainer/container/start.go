@@ -25,6 +25,7 @@ func (c *Container) Start() error {
 	default:
 		return fmt.Errorf("cannot start an already %s container", status)
 	}
+	phases := newPhaseLog("start", c.state.ID)
 	conn, err := dialStart(c.dir.Path)
 	if err != nil {
 		return fmt.Errorf("cannot start: init is gone (%w)", err)
@@ -34,15 +35,23 @@ func (c *Container) Start() error {
 	if err := os.Remove(filepath.Join(c.dir.Path, state.StartSocket)); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	if err := protocol.Send(conn, &protocol.Message{Kind: protocol.KindStart}); err != nil {
+	logs, err := sendStart(conn, slog.Default(), c.state.ID)
+	if err != nil {
 		return err
 	}
+	defer logs.finish()
 	if err := c.awaitExec(conn, state.Created); err != nil {
 		// The program may run without what it needed (its seccomp listener): stop it.
 		c.killAndWait()
+		return logs.explain(err)
+	}
+	logs.stop() // init exec'd: its records are all in
+	phases.done("exec", "program started")
+	if err := c.runPoststartHooks(); err != nil {
 		return err
 	}
-	return c.runPoststartHooks()
+	phases.done("hooks", "poststart hooks run")
+	return nil
 }
 
 // runPoststartHooks runs the poststart hooks; one failing stops the container, as runtime-spec

@@ -49,6 +49,7 @@ func (i *initProcess) run() error {
 		return err
 	}
 	i.cfg, i.spec = msg.Config, msg.Config.Spec
+	logPhase("config", "config received from the host")
 	if i.spec == nil || i.spec.Process == nil || (startLn == nil && !i.cfg.Exec) {
 		return fmt.Errorf("init: incomplete config from the host")
 	}
@@ -64,9 +65,11 @@ func (i *initProcess) run() error {
 	if err := i.setupNamespaced(); err != nil {
 		return err
 	}
+	logPhase("namespaces", "namespaces set up: hostname, sysctls, keyring")
 	if err := i.setupRootfs(); err != nil {
 		return err
 	}
+	logPhase("rootfs", "root entered: pivot_root, masked and read-only paths")
 	if err := i.setupConsole(consoleSock); err != nil {
 		return err
 	}
@@ -77,6 +80,7 @@ func (i *initProcess) run() error {
 	if err != nil {
 		return err
 	}
+	logPhase("process", "process prepared: console, rlimits, cwd, program found")
 	if err := protocol.Send(i.sync, &protocol.Message{Kind: protocol.KindReady}); err != nil {
 		return err
 	}
@@ -86,6 +90,7 @@ func (i *initProcess) run() error {
 	if i.startConn, err = waitForStart(startLn); err != nil {
 		return err
 	}
+	logPhase("start", "start received")
 	return i.execProgram(prog)
 }
 
@@ -169,6 +174,7 @@ func (i *initProcess) setupRootfs() error {
 			return err
 		}
 	}
+	logPhase("mounts", "mounts done")
 	if h := i.spec.Hooks; h != nil {
 		//lint:ignore SA1019 prestart is deprecated but still part of the spec, and runc honours it
 		if len(h.Prestart) > 0 || len(h.CreateRuntime) > 0 {
@@ -182,6 +188,7 @@ func (i *initProcess) setupRootfs() error {
 		if err := hooks.Run(hooks.CreateContainer, h.CreateContainer, i.cfg.State); err != nil {
 			return err
 		}
+		logPhase("hooks", "createContainer hooks run (prestart, createRuntime on the host)")
 	}
 	if !i.cfg.NewMountNS {
 		return nil
@@ -300,6 +307,7 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 	if err := process.SetCredentials(i.spec.Process); err != nil {
 		return err
 	}
+	logPhase("credentials", "user, groups and capabilities set")
 	if err := i.runStartContainerHooks(); err != nil {
 		return err
 	}
@@ -316,6 +324,7 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 	if err := sys.InheritFds(3, i.cfg.PreserveFds); err != nil {
 		return fmt.Errorf("--preserve-fds: %w", err)
 	}
+	logPhase("exec", "exec "+prog.Path)
 	return prog.Exec()
 }
 

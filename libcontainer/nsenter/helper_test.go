@@ -34,7 +34,7 @@ type report struct {
 	NS        map[string]string // type -> readlink /proc/self/ns/type
 	Monotonic int64             // CLOCK_MONOTONIC seconds
 	Dumpable  int
-	Env       map[string]string // our variables and _BERTH_SYNC_FD, as Go sees them
+	Env       map[string]string // our variables, _BERTH_SYNC_FD and _BERTH_LOG_FD, as Go sees them
 	FdLinks   map[string]string // readlink /proc/self/fd/N for each N in BERTH_TEST_CHECK_FDS
 }
 
@@ -51,7 +51,7 @@ func TestHelperChild(t *testing.T) {
 	r.Monotonic = ts.Sec
 	d, _ := unix.PrctlRetInt(unix.PR_GET_DUMPABLE, 0, 0, 0, 0)
 	r.Dumpable = d
-	for _, name := range append(ourVars, "_BERTH_SYNC_FD") {
+	for _, name := range append(ourVars, "_BERTH_SYNC_FD", "_BERTH_LOG_FD") {
 		if v, ok := os.LookupEnv(name); ok {
 			r.Env[name] = v
 		}

@@ -90,6 +90,27 @@ static void parse_sync_fd(void)
 	ns_sync_fd = fd;
 }
 
+/*
+ * parse_log reads the log stream's fd and level. Both are optional; a level without an fd
+ * means nothing, an fd without a level logs warnings and errors.
+ */
+static void parse_log(void)
+{
+	const char *s = getenv(ENV_LOG_FD);
+	const char *name = getenv(ENV_LOG_LEVEL);
+	int fd, level = NS_LOG_WARN;
+
+	if (s == NULL)
+		return;
+	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd)
+		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not the sync fd",
+		    ENV_LOG_FD);
+	if (name != NULL && (level = ns_parse_log_level(name)) < 0)
+		ns_die("nsenter: %s: want debug, info, warn or error", ENV_LOG_LEVEL);
+	ns_log_fd = fd;
+	ns_log_level = level;
+}
+
 /* parse_ns_entry parses one "type:fd" entry of _BERTH_NS_FDS (s[0..len)) into c. */
 static void parse_ns_entry(struct config *c, int index, const char *s, size_t len)
 {
@@ -109,8 +130,8 @@ static void parse_ns_entry(struct config *c, int index, const char *s, size_t le
 	if (parse_fd(colon + 1, len - (size_t)(colon + 1 - s), &fd) < 0)
 		ns_die("nsenter: %s entry %d \"%.*s\": want a file descriptor number of 3 or more",
 		    ENV_NS_FDS, index, shown, s);
-	if (fd == ns_sync_fd)
-		ns_die("nsenter: %s entry %d: fd %d is the sync fd", ENV_NS_FDS, index, fd);
+	if (fd == ns_sync_fd || fd == ns_log_fd)
+		ns_die("nsenter: %s entry %d: fd %d is the sync or log fd", ENV_NS_FDS, index, fd);
 	for (other = 0; other < NS_COUNT; other++)
 		if (c->ns_fd[other] == fd)
 			ns_die("nsenter: %s entry %d: fd %d given twice", ENV_NS_FDS, index, fd);
@@ -200,8 +221,9 @@ static void parse_cgroup_entry(struct config *c, int index, const char *s, size_
 	if (parse_fd(s, len, &fd) < 0)
 		ns_die("nsenter: %s entry %d \"%.*s\": want a file descriptor number of 3 or more",
 		    ENV_CGROUP_FDS, index, shown, s);
-	if (fd == ns_sync_fd)
-		ns_die("nsenter: %s entry %d: fd %d is the sync fd", ENV_CGROUP_FDS, index, fd);
+	if (fd == ns_sync_fd || fd == ns_log_fd)
+		ns_die("nsenter: %s entry %d: fd %d is the %s fd", ENV_CGROUP_FDS, index, fd,
+		    fd == ns_sync_fd ? "sync" : "log");
 	for (i = 0; i < NS_COUNT; i++)
 		if (c->ns_fd[i] == fd)
 			ns_die("nsenter: %s entry %d: fd %d is the %s namespace's", ENV_CGROUP_FDS, index,
@@ -282,6 +304,7 @@ void ns_scrub_env(void)
 void ns_parse_config(struct config *c)
 {
 	parse_sync_fd();
+	parse_log();
 	parse_ns_fds(c);
 	parse_unshare(c);
 	parse_offsets(c);

@@ -29,12 +29,18 @@
 //	                                                  host kills init, removes all it made, and
 //	                                                  prints the error (it names the step/field)
 //
+// Besides the sync socket, init and nsenter write log records on a one-way log stream
+// (_BERTH_LOG_FD, see log.go) that the host relays into its own logger.
+//
 // The start socket is a listening unix socket in the state directory, bound by the host and
 // handed to init; only init holds it, so a `start` racing with a dying init gets ECONNREFUSED
 // instead of hanging:
 //
 //	berth start                                    init
-//	start ────────────────────────────────────────▶ startContainer hooks, credentials, seccomp
+//	start {logLevel} ─────────────────────────────▶ startContainer hooks, credentials, seccomp
+//	  + log fd                                        with logLevel (--debug): a new log stream
+//	                                                  (log.go) comes with it and replaces
+//	                                                  create's, whose reader is gone
 //	                            ◀── seccompFd + fd  only with SCMP_ACT_NOTIFY rules: the host
 //	                                                  hands the fd to linux.seccomp.listenerPath
 //	                                                  init execve's the program
@@ -81,11 +87,26 @@ const (
 	KindError     Kind = "error"     // either way: Error, then the sender gives up
 )
 
-// kinds is what each kind of message may carry: whether an fd travels with it. A kind missing
-// here is refused by both Send and Receive.
-var kinds = map[Kind]struct{ fd bool }{
-	KindConfig: {}, KindPid: {}, KindIDMap: {fd: true}, KindIDMapDone: {}, KindHooks: {},
-	KindHooksDone: {}, KindReady: {}, KindStart: {}, KindSeccompFd: {fd: true}, KindError: {},
+// fdRule says whether an fd travels with a kind of message.
+type fdRule int
+
+const (
+	noFd       fdRule = iota
+	withFd            // always one
+	optionalFd        // one or none, as the message's HasFd says (start: a new log stream)
+)
+
+// kinds is the fd rule of each kind of message. A kind missing here is refused by both Send and
+// Receive.
+var kinds = map[Kind]fdRule{
+	KindConfig: noFd, KindPid: noFd, KindIDMap: withFd, KindIDMapDone: noFd, KindHooks: noFd,
+	KindHooksDone: noFd, KindReady: noFd, KindStart: optionalFd, KindSeccompFd: withFd,
+	KindError: noFd,
+}
+
+// allows says whether a message of this rule may have (hasFd) an fd or not.
+func (r fdRule) allows(hasFd bool) bool {
+	return r == optionalFd || (r == withFd) == hasFd
 }
 
 // Message is one frame. Which payload fields are set depends on Kind (see the constants).
@@ -95,10 +116,13 @@ type Message struct {
 	Error  string      `json:"error,omitempty"`
 	Mount  int         `json:"mount,omitempty"` // KindIDMap: the index in spec.Mounts
 	Config *InitConfig `json:"config,omitempty"`
+	// LogLevel, in a start message, says that init's log stream from now on comes with it as
+	// File, at this level (see log.go).
+	LogLevel string `json:"logLevel,omitempty"`
 	// HasFd is set by Send when File travels with the frame; Receive checks it against kinds.
 	HasFd bool `json:"fd,omitempty"`
-	// File is the fd of an idmap or seccompFd message: given to Send, filled in by Receive
-	// (close-on-exec, the receiver's to close).
+	// File is the fd of an idmap, seccompFd or start message: given to Send, filled in by
+	// Receive (close-on-exec, the receiver's to close).
 	File *os.File `json:"-"`
 }
 
@@ -140,8 +164,8 @@ func Send(conn *os.File, m *Message) error {
 	switch {
 	case !ok:
 		return fmt.Errorf("send: unknown message kind %q", m.Kind)
-	case rule.fd != (m.File != nil):
-		return fmt.Errorf("send %s message: want an fd: %v, have one: %v", m.Kind, rule.fd, m.File != nil)
+	case !rule.allows(m.File != nil):
+		return fmt.Errorf("send %s message: an fd is %s, and this one has %s", m.Kind, rule, fdCount(m.File != nil))
 	}
 	m.HasFd = m.File != nil
 	body, err := json.Marshal(m)
@@ -200,7 +224,7 @@ func decode(body []byte, fds []int) (*Message, error) {
 	}
 	rule, ok := kinds[m.Kind]
 	wantFds := 0
-	if rule.fd {
+	if m.HasFd {
 		wantFds = 1
 	}
 	switch {
@@ -208,8 +232,8 @@ func decode(body []byte, fds []int) (*Message, error) {
 		return nil, fmt.Errorf("message without a type")
 	case !ok:
 		return nil, fmt.Errorf("protocol: unknown message kind %q", m.Kind)
-	case rule.fd != m.HasFd:
-		return nil, fmt.Errorf("protocol: %s message says fd: %v, want %v", m.Kind, m.HasFd, rule.fd)
+	case !rule.allows(m.HasFd):
+		return nil, fmt.Errorf("protocol: %s message says it has %s, but an fd is %s", m.Kind, fdCount(m.HasFd), rule)
 	case len(fds) != wantFds:
 		return nil, fmt.Errorf("protocol: %s message came with %d fds, want %d", m.Kind, len(fds), wantFds)
 	}
@@ -256,6 +280,17 @@ func Serve(conn *os.File, handlers map[Kind]Handler, until ...Kind) (*Message, e
 			return nil, err
 		}
 	}
+}
+
+func (r fdRule) String() string {
+	return [...]string{noFd: "not allowed", withFd: "required", optionalFd: "optional"}[r]
+}
+
+func fdCount(hasFd bool) string {
+	if hasFd {
+		return "one"
+	}
+	return "none"
 }
 
 func (m *Message) close() {

@@ -50,6 +50,8 @@ func TestRoundTrip(t *testing.T) {
 		{Kind: KindIDMap, Mount: 7, File: root},
 		{Kind: KindIDMapDone},
 		{Kind: KindSeccompFd, File: root},
+		{Kind: KindStart},
+		{Kind: KindStart, LogLevel: "debug", File: root},
 		{Kind: KindReady},
 	}
 	go func() {
@@ -115,9 +117,9 @@ func TestReceiveRefusesBadFrames(t *testing.T) {
 		{"not json", "nope", 4, nil, "decode"},
 		{"no type", `{"pid":1}`, 9, nil, "without a type"},
 		{"unknown kind", `{"type":"nope"}`, 15, nil, `unknown message kind "nope"`},
-		{"fd claimed by a kind without one", `{"type":"ready","fd":true}`, 26, []int{root}, "ready message says fd: true, want false"},
+		{"fd claimed by a kind without one", `{"type":"ready","fd":true}`, 26, []int{root}, "ready message says it has one, but an fd is not allowed"},
 		{"fd missing", `{"type":"idmap","fd":true}`, 26, nil, "idmap message came with 0 fds, want 1"},
-		{"fd not announced", `{"type":"seccompFd"}`, 20, []int{root}, "seccompFd message says fd: false, want true"},
+		{"fd not announced", `{"type":"seccompFd"}`, 20, []int{root}, "seccompFd message says it has none, but an fd is required"},
 		{"fd smuggled", `{"type":"ready"}`, 16, []int{root}, "ready message came with 1 fds, want 0"},
 		{"two fds", `{"type":"idmap","fd":true}`, 26, []int{root, root}, "came with 2 fds"},
 	}
@@ -141,8 +143,8 @@ func TestSendChecksTheFdRule(t *testing.T) {
 		m    *Message
 		want string
 	}{
-		{&Message{Kind: KindIDMap}, "want an fd: true, have one: false"},
-		{&Message{Kind: KindReady, File: root}, "want an fd: false, have one: true"},
+		{&Message{Kind: KindIDMap}, "an fd is required, and this one has none"},
+		{&Message{Kind: KindReady, File: root}, "an fd is not allowed, and this one has one"},
 		{&Message{Kind: "nope"}, `unknown message kind "nope"`},
 	}
 	for _, tt := range tests {
