@@ -14,7 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/exeseal"
-	"github.com/berth-runtime/berth/libcontainer/initproc"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/state"
@@ -64,15 +63,15 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	}()
 
 	extra := preservedFiles(ls.preserve)
-	// init gets only berth's own variables: nothing of the caller's environment (which might
-	// even carry _BERTH_* names) reaches the container; the program's env comes from the config.
-	var env []string
+	// init gets only berth's own variables (package protocol names them all), each once:
+	// nothing of the caller's environment (which might even carry _BERTH_* names) reaches the
+	// container; the program's env comes from the config.
+	var env protocol.Env
 	add := func(name string, f *os.File) {
-		env = append(env, name+"="+strconv.Itoa(3+len(extra)))
+		env.Set(name, strconv.Itoa(3+len(extra))) // a fresh name each time: cannot clash
 		extra = append(extra, f)
 	}
-	syncFd := 3 + len(extra)
-	add(initproc.EnvSyncFd, initSync)
+	add(protocol.EnvSyncFd, initSync)
 	if ls.startDir != "" {
 		startLn, err := listenStart(ls.startDir)
 		if err != nil {
@@ -80,30 +79,31 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 			return nil, err
 		}
 		defer startLn.Close()
-		add(initproc.EnvStartFd, startLn)
+		add(protocol.EnvStartFd, startLn)
 	}
 	if ls.console != nil {
-		add(initproc.EnvConsoleFd, ls.console)
+		add(protocol.EnvConsoleFd, ls.console)
 	}
 	add(protocol.EnvLogFd, logChild)
-	env = append(env, protocol.EnvLogLevel+"="+logStreamLevel(slog.Default()))
-	nsFiles, nsEnv, err := plan.OpenJoins(3+len(extra), syncFd)
+	env.Set(protocol.EnvLogLevel, logStreamLevel(slog.Default()))
+	nsFiles, nsEnv, err := plan.OpenJoins(3 + len(extra))
 	if err != nil {
 		hostSync.Close()
 		return nil, err
 	}
 	defer closeAll(nsFiles)
 	extra = append(extra, nsFiles...)
-	env = append(env, nsEnv...)
 	attr := plan.SysProcAttr()
-	cgFiles, cgDir, cgEnv, err := cgroupJoin(c, ls.subCgroup, attr, 3+len(extra), syncFd)
+	cgFiles, cgDir, cgEnv, err := cgroupJoin(c, ls.subCgroup, attr, 3+len(extra))
+	if err == nil {
+		err = setAll(&env, append(nsEnv, cgEnv...))
+	}
 	if err != nil {
 		hostSync.Close()
 		return nil, err
 	}
 	defer closeAll(append(cgFiles, cgDir...))
 	extra = append(extra, cgFiles...)
-	env = append(env, cgEnv...)
 
 	// init runs from a sealed view of berth's binary, never the host file (CVE-2019-5736). It
 	// is the last extra file, so its number in the child is known however os/exec shuffles fds;
@@ -120,7 +120,7 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	l.cmd = &exec.Cmd{
 		Path:        "/proc/self/fd/" + strconv.Itoa(3+len(extra)-1),
 		Args:        []string{"berth", "init"},
-		Env:         env,
+		Env:         env.List(),
 		Dir:         ls.dir,
 		Stdin:       io.stdin(),
 		Stdout:      io.stdout(),
@@ -151,7 +151,7 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 // places it there (CLONE_INTO_CGROUP); on v1 the nsenter constructor writes into the tasks
 // files given here as fds firstFd, firstFd+1, ... The v2 directory is only for clone3: it
 // stays open until init is started and is not passed on.
-func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, firstFd, syncFd int) (tasks, v2dir []*os.File, env []string, err error) {
+func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, firstFd int) (tasks, v2dir []*os.File, env []string, err error) {
 	if c.cg == nil || !c.cg.JoinsItself() {
 		return nil, nil, nil, nil
 	}
@@ -170,12 +170,20 @@ func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, 
 	for i := range tasks {
 		fds[i] = strconv.Itoa(firstFd + i)
 	}
-	env = []string{
-		namespaces.EnvNsenter + "=1",
-		namespaces.EnvSyncFd + "=" + strconv.Itoa(syncFd),
-		"_BERTH_CGROUP_FDS=" + strings.Join(fds, ","),
-	}
+	env = []string{protocol.EnvNsenter + "=1", protocol.EnvCgroupFds + "=" + strings.Join(fds, ",")}
 	return tasks, v2dir, env, nil
+}
+
+// setAll sets each NAME=value of vars in env: the namespace plan and the cgroup join may both
+// turn the constructor on; anything else set twice is a bug that env refuses.
+func setAll(env *protocol.Env, vars []string) error {
+	for _, v := range vars {
+		name, value, _ := strings.Cut(v, "=")
+		if err := env.Set(name, value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // adoptForkedInit reads the PID of the init that nsenter forked (a child of ours through

@@ -20,20 +20,13 @@ import (
 	"github.com/berth-runtime/berth/libcontainer/sys"
 )
 
-// Environment variables through which the host tells init where its fds are.
-const (
-	EnvSyncFd    = "_BERTH_SYNC_FD"
-	EnvStartFd   = "_BERTH_START_FD"
-	EnvConsoleFd = "_BERTH_CONSOLE_FD"
-)
-
 // LockMainThread must be called from an init function of package main when berth runs as init,
 // so that the main goroutine never leaves the thread that will call execve.
 func LockMainThread() { runtime.LockOSThread() }
 
 // Main is init's entry point; it never returns.
 func Main() {
-	sync, err := fdFromEnv(EnvSyncFd)
+	sync, err := fdFromEnv(protocol.EnvSyncFd)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "berth init:", err)
 		os.Exit(1)

@@ -36,11 +36,11 @@ func (i *initProcess) run() error {
 	if err := isolateFromCaller(); err != nil {
 		return err
 	}
-	startLn, err := fdFromEnv(EnvStartFd)
+	startLn, err := fdFromEnv(protocol.EnvStartFd)
 	if err != nil {
 		return err
 	}
-	consoleSock, err := fdFromEnv(EnvConsoleFd)
+	consoleSock, err := fdFromEnv(protocol.EnvConsoleFd)
 	if err != nil {
 		return err
 	}

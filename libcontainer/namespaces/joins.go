@@ -11,18 +11,19 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/spec"
 )
 
 // OpenJoins opens each joined namespace path (O_RDONLY|O_CLOEXEC), checks with NS_GET_NSTYPE
 // that it is a namespace of the expected type, and returns the files plus the environment for
-// nsenter, given that files[i] will be fd firstFd+i in the child and the sync socket fd syncFd.
-// The environment includes EnvSyncFd. On the fast path it returns nothing. Caller closes the
+// nsenter (package protocol names it), given that files[i] will be fd firstFd+i in the child;
+// the sync fd is the caller's to name. On the fast path it returns nothing. Caller closes the
 // files.
 //
 // Joining the user namespace berth itself is in is left out: there is nothing to join, and
 // setns into one's own user namespace fails with EINVAL.
-func (p *Plan) OpenJoins(firstFd int, syncFd int) (files []*os.File, env []string, err error) {
+func (p *Plan) OpenJoins(firstFd int) (files []*os.File, env []string, err error) {
 	if !p.NeedsNsenter() {
 		return nil, nil, nil
 	}
@@ -49,23 +50,23 @@ func (p *Plan) OpenJoins(firstFd int, syncFd int) (files []*os.File, env []strin
 		pairs = append(pairs, e.kind.Proc+":"+strconv.Itoa(firstFd+len(files)))
 		files = append(files, f)
 	}
-	return files, p.nsenterEnv(pairs, syncFd), nil
+	return files, p.nsenterEnv(pairs), nil
 }
 
 // nsenterEnv is the environment contract of package nsenter.
-func (p *Plan) nsenterEnv(pairs []string, syncFd int) []string {
-	env := []string{EnvNsenter + "=1", EnvSyncFd + "=" + strconv.Itoa(syncFd)}
+func (p *Plan) nsenterEnv(pairs []string) []string {
+	env := []string{protocol.EnvNsenter + "=1"}
 	if len(pairs) > 0 {
-		env = append(env, EnvNsFds+"="+strings.Join(pairs, ","))
+		env = append(env, protocol.EnvNsFds+"="+strings.Join(pairs, ","))
 	}
 	if flags := p.newFlags(false); flags != 0 {
-		env = append(env, EnvUnshare+"="+strconv.FormatUint(uint64(flags), 16))
+		env = append(env, protocol.EnvUnshare+"="+strconv.FormatUint(uint64(flags), 16))
 	}
 	if p.offsets != "" {
-		env = append(env, EnvTimeOffsets+"="+p.offsets)
+		env = append(env, protocol.EnvTimeOffsets+"="+p.offsets)
 	}
 	if p.Forks() {
-		env = append(env, EnvFork+"=1")
+		env = append(env, protocol.EnvFork+"=1")
 	}
 	return env
 }

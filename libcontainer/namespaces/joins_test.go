@@ -19,9 +19,9 @@ func TestOpenJoinsEnv(t *testing.T) {
 	}{
 		{"fast path", nsSpec("pid", "mount"), nil},
 		{"new time, new pid and mount", withOffsets(nsSpec("time", "pid", "mount"), map[string]specs.LinuxTimeOffset{"monotonic": {Secs: 10}}),
-			[]string{"_BERTH_NSENTER=1", "_BERTH_SYNC_FD=5", "_BERTH_UNSHARE=20020080", "_BERTH_TIMENS_OFFSETS=monotonic 10 0\n", "_BERTH_FORK=1"}},
+			[]string{"_BERTH_NSENTER=1", "_BERTH_UNSHARE=20020080", "_BERTH_TIMENS_OFFSETS=monotonic 10 0\n", "_BERTH_FORK=1"}},
 		{"new time alone", nsSpec("time"),
-			[]string{"_BERTH_NSENTER=1", "_BERTH_SYNC_FD=5", "_BERTH_UNSHARE=80"}},
+			[]string{"_BERTH_NSENTER=1", "_BERTH_UNSHARE=80"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,7 +29,7 @@ func TestOpenJoinsEnv(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			files, env, err := p.OpenJoins(7, 5)
+			files, env, err := p.OpenJoins(7)
 			if err != nil || len(files) != 0 {
 				t.Fatalf("OpenJoins = %v, %v", files, err)
 			}
@@ -62,7 +62,7 @@ func TestOpenJoinsChecksPaths(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			files, env, err := p.OpenJoins(4, 3)
+			files, env, err := p.OpenJoins(4)
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("OpenJoins = %v, %v, %v; want error %q", files, env, err, tt.want)
 			}
@@ -75,13 +75,13 @@ func TestOpenJoinsFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, env, err := p.OpenJoins(10, 3)
+	files, env, err := p.OpenJoins(10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer closeAll(files)
 	// The host's own user namespace is left out: setns into it would fail with EINVAL.
-	want := []string{"_BERTH_NSENTER=1", "_BERTH_SYNC_FD=3", "_BERTH_NS_FDS=pid:10,net:11", "_BERTH_UNSHARE=4000000", "_BERTH_FORK=1"}
+	want := []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=pid:10,net:11", "_BERTH_UNSHARE=4000000", "_BERTH_FORK=1"}
 	if !reflect.DeepEqual(env, want) {
 		t.Errorf("env = %q, want %q", env, want)
 	}

@@ -27,16 +27,6 @@ import (
 	"github.com/berth-runtime/berth/spec"
 )
 
-// The environment variables read by the nsenter constructor (see package nsenter).
-const (
-	EnvNsenter     = "_BERTH_NSENTER"
-	EnvSyncFd      = "_BERTH_SYNC_FD"
-	EnvNsFds       = "_BERTH_NS_FDS"
-	EnvUnshare     = "_BERTH_UNSHARE"
-	EnvTimeOffsets = "_BERTH_TIMENS_OFFSETS"
-	EnvFork        = "_BERTH_FORK"
-)
-
 // Plan is how the container's namespaces are made, decided once from the spec.
 type Plan struct {
 	entries []entry

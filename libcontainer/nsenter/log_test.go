@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
 
@@ -24,18 +23,23 @@ func TestHeaderNamesMatchGo(t *testing.T) {
 		defined[m[1]] = m[2]
 	}
 	for macro, want := range map[string]string{
-		"ENV_LOG_FD":    protocol.EnvLogFd,
-		"ENV_LOG_LEVEL": protocol.EnvLogLevel,
-		"ENV_ENABLE":    namespaces.EnvNsenter,
-		"ENV_SYNC_FD":   namespaces.EnvSyncFd,
-		"ENV_NS_FDS":    namespaces.EnvNsFds,
-		"ENV_UNSHARE":   namespaces.EnvUnshare,
-		"ENV_OFFSETS":   namespaces.EnvTimeOffsets,
-		"ENV_FORK":      namespaces.EnvFork,
+		"ENV_ENABLE":     protocol.EnvNsenter,
+		"ENV_SYNC_FD":    protocol.EnvSyncFd,
+		"ENV_LOG_FD":     protocol.EnvLogFd,
+		"ENV_LOG_LEVEL":  protocol.EnvLogLevel,
+		"ENV_NS_FDS":     protocol.EnvNsFds,
+		"ENV_UNSHARE":    protocol.EnvUnshare,
+		"ENV_OFFSETS":    protocol.EnvTimeOffsets,
+		"ENV_FORK":       protocol.EnvFork,
+		"ENV_CGROUP_FDS": protocol.EnvCgroupFds,
 	} {
 		if defined[macro] != want {
 			t.Errorf("nsenter.h %s = %q, want %q", macro, defined[macro], want)
 		}
+		delete(defined, macro)
+	}
+	for macro, name := range defined {
+		t.Errorf("nsenter.h defines %s %q, which package protocol does not name", macro, name)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
+	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
 
 // TestWithNamespacesPlan drives the constructor with what package namespaces produces, so the
@@ -32,7 +33,7 @@ func TestWithNamespacesPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files, env, err := plan.OpenJoins(4, 3)
+	files, env, err := plan.OpenJoins(4)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +59,7 @@ func TestWithNamespacesPlan(t *testing.T) {
 		t.Errorf("CLOCK_MONOTONIC in init - host = %ds, want about 3600s", d)
 	}
 	for name := range r.Env {
-		if strings.HasPrefix(name, "_BERTH_") && name != namespaces.EnvSyncFd {
+		if strings.HasPrefix(name, "_BERTH_") && name != protocol.EnvSyncFd {
 			t.Errorf("Go sees %s", name)
 		}
 	}

@@ -28,12 +28,6 @@ import (
 	"strings"
 )
 
-// Environment variables of the log stream; nsenter.h defines the same names.
-const (
-	EnvLogFd    = "_BERTH_LOG_FD"
-	EnvLogLevel = "_BERTH_LOG_LEVEL"
-)
-
 // Record is one line of the log stream.
 type Record struct {
 	Level    string `json:"level"`

@@ -1,0 +1,76 @@
+package protocol
+
+import (
+	"fmt"
+	"slices"
+)
+
+// The environment of `berth init`, its whole contract. init gets nothing of the caller's
+// environment, only these variables; the fds they name are numbered as the child sees them.
+// The C constructor (package nsenter) reads its part before the Go runtime starts and removes
+// it, except the sync and log fds, which init reads too; nsenter.h defines the same names (a
+// test in package nsenter compares them).
+//
+//	_BERTH_SYNC_FD=N          the socketpair end init talks to the host on (this package)
+//	_BERTH_START_FD=N         create: the listening start socket init waits on
+//	_BERTH_CONSOLE_FD=N       with process.terminal: the --console-socket connection
+//	_BERTH_LOG_FD=N           the log stream (log.go)
+//	_BERTH_LOG_LEVEL=l        its level: debug, info, warn or error
+//	_BERTH_NSENTER=1          turn the C constructor on; then, each optional:
+//	_BERTH_NS_FDS=t:N,...     namespaces to join (types as in /proc/PID/ns)
+//	_BERTH_UNSHARE=hex        namespaces to create after the joins (clone flags, no 0x)
+//	_BERTH_TIMENS_OFFSETS=s   /proc/self/timens_offsets lines, with a new time namespace
+//	_BERTH_FORK=1             fork once at the end (a pid namespace reaches only children)
+//	_BERTH_CGROUP_FDS=N,...   cgroup v1 tasks files to write "0" into before anything else
+const (
+	EnvSyncFd      = "_BERTH_SYNC_FD"
+	EnvStartFd     = "_BERTH_START_FD"
+	EnvConsoleFd   = "_BERTH_CONSOLE_FD"
+	EnvLogFd       = "_BERTH_LOG_FD"
+	EnvLogLevel    = "_BERTH_LOG_LEVEL"
+	EnvNsenter     = "_BERTH_NSENTER"
+	EnvNsFds       = "_BERTH_NS_FDS"
+	EnvUnshare     = "_BERTH_UNSHARE"
+	EnvTimeOffsets = "_BERTH_TIMENS_OFFSETS"
+	EnvFork        = "_BERTH_FORK"
+	EnvCgroupFds   = "_BERTH_CGROUP_FDS"
+)
+
+// Env is init's environment as the host builds it: each variable at most once, whoever sets it
+// (the fd layout, the namespace plan, the cgroup join).
+type Env struct {
+	names  []string
+	values map[string]string
+}
+
+// Set gives name its value. Setting it again to the same value is allowed (both the namespace
+// joins and the cgroup join turn the constructor on); to another value it is an error.
+func (e *Env) Set(name, value string) error {
+	if old, ok := e.values[name]; ok {
+		if old != value {
+			return fmt.Errorf("init environment: %s set to %q and to %q", name, old, value)
+		}
+		return nil
+	}
+	if e.values == nil {
+		e.values = map[string]string{}
+	}
+	e.names = append(e.names, name)
+	e.values[name] = value
+	return nil
+}
+
+// Has says whether name is set.
+func (e *Env) Has(name string) bool {
+	_, ok := e.values[name]
+	return ok
+}
+
+// List returns the environment as NAME=value strings, in the order first set.
+func (e *Env) List() []string {
+	list := make([]string, 0, len(e.names))
+	for _, name := range e.names {
+		list = append(list, name+"="+e.values[name])
+	}
+	return slices.Clip(list)
+}
