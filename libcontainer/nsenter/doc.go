@@ -15,9 +15,12 @@
 // # When it runs
 //
 // The constructor is in every berth process but does nothing (one getenv) unless
-// _BERTH_NSENTER=1 is set. The host sets it, through package namespaces (Plan.OpenJoins), only
-// on the slow path: when a namespace is joined by path or a new time namespace is asked for.
-// When every namespace is new, the host passes them all as clone flags and no C runs.
+// _BERTH_NSENTER=1 is set. The host sets it (package container's launch, from the namespace plan
+// and the cgroup join) when a namespace is joined by path or a new time namespace is asked for
+// (Plan.OpenJoins), and when init must join cgroup v1 hierarchies before any Go code runs
+// (_BERTH_CGROUP_FDS; on cgroup v2 clone3 places init instead). With every namespace new and
+// cgroup v2, the host passes the namespaces as clone flags and no C runs. The whole environment
+// of init is documented, and named, in package protocol (env.go).
 //
 // # Environment contract
 //
