@@ -54,8 +54,6 @@ func (c *Container) Start() error {
 	return nil
 }
 
-// runPoststartHooks runs the poststart hooks; one failing stops the container, as runtime-spec
-// 1.3 (runtime.md, step 9) requires.
 // awaitExec waits until init has exec'd the program: the connection closes (it was
 // close-on-exec), or init reports an error. A seccomp notify fd on the way goes to the
 // container's listener.
@@ -79,6 +77,8 @@ func (c *Container) forwardNotifyFd(fd *os.File, status specs.ContainerState) er
 	return nil
 }
 
+// runPoststartHooks runs the poststart hooks; one failing stops the container, as runtime-spec
+// 1.3 (runtime.md, step 9) requires.
 func (c *Container) runPoststartHooks() error {
 	h := c.state.Config.Hooks
 	if h == nil || len(h.Poststart) == 0 {

@@ -25,19 +25,6 @@ static void die_setns(const struct config *c, int k, const char *when)
 }
 
 /*
- * join_all joins every namespace given by fd. setns needs CAP_SYS_ADMIN both in the user
- * namespace that owns the target and in our current one, so the order matters when a user
- * namespace is joined too:
- *   - namespaces owned by the host's user namespace can only be joined before we enter the
- *     container's user namespace (afterwards we hold no capability over the host's);
- *   - namespaces owned by the joined user namespace can be joined before it when we are
- *     privileged on the host (capabilities reach into descendant user namespaces), and only
- *     after it when we are not (then EPERM first; entering the user namespace as its owner
- *     grants the capabilities).
- * So: everything but user first, keeping aside what fails with EPERM, then user, then retry
- * what was kept aside. Without a user namespace to join, EPERM is final.
- */
-/*
  * become_ns_root switches to uid and gid 0 of the user namespace just joined. Our ids are still
  * the host's, which that namespace usually does not map: unmapped, we would hold no capability
  * there and could create no file (EOVERFLOW). setgroups may be denied there; no groups is then
@@ -52,6 +39,19 @@ static void become_ns_root(void)
 		ns_die("nsenter: setresuid 0 in the joined user namespace: %s", ns_errstr(errno));
 }
 
+/*
+ * join_all joins every namespace given by fd. setns needs CAP_SYS_ADMIN both in the user
+ * namespace that owns the target and in our current one, so the order matters when a user
+ * namespace is joined too:
+ *   - namespaces owned by the host's user namespace can only be joined before we enter the
+ *     container's user namespace (afterwards we hold no capability over the host's);
+ *   - namespaces owned by the joined user namespace can be joined before it when we are
+ *     privileged on the host (capabilities reach into descendant user namespaces), and only
+ *     after it when we are not (then EPERM first; entering the user namespace as its owner
+ *     grants the capabilities).
+ * So: everything but user first, keeping aside what fails with EPERM, then user, then retry
+ * what was kept aside. Without a user namespace to join, EPERM is final.
+ */
 static void join_all(const struct config *c)
 {
 	int deferred[NS_COUNT] = {0};
