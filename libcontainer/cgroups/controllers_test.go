@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"github.com/opencontainers/cgroups"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -151,9 +152,7 @@ func TestV1Controllers(t *testing.T) {
 // project's hybrid host (TESTING.md) hugetlb is bound to an unmounted v1 hierarchy and
 // net_cls/net_prio are not mounted, so all three must be absent.
 func TestAvailableControllersHere(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to read every hierarchy")
-	}
+	testutil.RequireRoot(t)
 	got, err := AvailableControllers()
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"github.com/opencontainers/cgroups"
 	devices "github.com/opencontainers/cgroups/devices/config"
 	"github.com/opencontainers/cgroups/fs"
@@ -112,9 +113,7 @@ func TestDeviceRulesOrder(t *testing.T) {
 // TestDevicesListLikeRunc applies berth's rules to a real v1 devices cgroup with the library and
 // compares the kernel's devices.list with runc's (root, v1 devices hierarchy).
 func TestDevicesListLikeRunc(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
+	testutil.RequireRoot(t)
 	if cgroups.IsCgroup2UnifiedMode() {
 		t.Skip("needs a cgroup v1 devices hierarchy")
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,12 +19,7 @@ import (
 // controlling terminal (see TestMain).
 const cttyHelperEnv = "CONSOLE_TEST_CTTY_SLAVE"
 
-func TestMain(m *testing.M) {
-	if path := os.Getenv(cttyHelperEnv); path != "" {
-		os.Exit(cttyHelper(path))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testutil.ReexecMain(m, cttyHelperEnv, cttyHelper) }
 
 // cttyHelper takes the slave at path as its terminal, then reports on the new stdout (the pty)
 // what /proc says its stdin is and whether /dev/tty, which only a controlling terminal makes

@@ -6,15 +6,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // TestUsernsForMount: a mount's own mappings get a namespace, one per distinct set; without
 // them the container's user namespace (init's) is used, and there must be one.
 func TestUsernsForMount(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: user namespaces with arbitrary mappings")
-	}
+	testutil.RequireRoot(t) // user namespaces with arbitrary mappings
 	own := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 1}}
 	other := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 2000, Size: 1}}
 	withOwn := specs.Mount{Options: []string{"rbind"}, UIDMappings: own, GIDMappings: own}

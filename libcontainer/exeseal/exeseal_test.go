@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,15 +19,12 @@ import (
 const childEnv = "EXESEAL_TEST_CHILD"
 
 func TestMain(m *testing.M) {
-	switch os.Getenv(childEnv) {
-	case "":
-		os.Exit(m.Run())
-	case "exit":
-		os.Exit(0)
-	default:
-		reportSelf()
-		os.Exit(0)
-	}
+	testutil.ReexecMain(m, childEnv, func(mode string) int {
+		if mode != "exit" {
+			reportSelf()
+		}
+		return 0
+	})
 }
 
 // reportSelf prints "child dev:ino write-errno" for /proc/self/exe.
@@ -83,13 +81,6 @@ var mechanisms = []mechanism{
 	{name: "bind", open: openBind, sameInode: true},
 }
 
-func requireRoot(tb testing.TB) {
-	tb.Helper()
-	if os.Geteuid() != 0 {
-		tb.Skip("needs root (fsopen, open_tree)")
-	}
-}
-
 func selfPath(tb testing.TB) string {
 	tb.Helper()
 	p, err := os.Executable()
@@ -130,7 +121,7 @@ func childCmd(f *os.File, extra []*os.File, mode string) *exec.Cmd {
 }
 
 func TestMechanisms(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	host := statDevIno(t, selfPath(t))
 	for _, m := range append(mechanisms, mechanism{name: "Open", open: func(string) (*os.File, error) { return Open() }}) {
 		t.Run(m.name, func(t *testing.T) {
@@ -240,7 +231,7 @@ func TestMemfdSealed(t *testing.T) {
 // own number: os/exec moves the child's fds around before execve, which can land on any low fd
 // the parent holds; the last ExtraFiles slot is the one number that is certain.
 func TestExecPathSurvivesFdShuffle(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	f, err := Open()
 	if err != nil {
 		t.Fatal(err)
@@ -262,7 +253,7 @@ func TestExecPathSurvivesFdShuffle(t *testing.T) {
 }
 
 func TestOpenSelfOverlayRefusesAnotherFile(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	// The stat of some other file stands for a binary replaced since berth started.
 	var other unix.Stat_t
 	if err := unix.Stat("/proc/self/exe", &other); err != nil {
@@ -305,7 +296,7 @@ func benchBinary(b *testing.B) string {
 
 // BenchmarkOpen measures making the sealed view (and closing it) per mechanism.
 func BenchmarkOpen(b *testing.B) {
-	requireRoot(b)
+	testutil.RequireRoot(b)
 	path := benchBinary(b)
 	b.Logf("binary %s", path)
 	for _, m := range mechanisms {
@@ -325,7 +316,7 @@ func BenchmarkOpen(b *testing.B) {
 // through the sealed fd (berth --version when berth is built, else this test binary) and wait
 // for it. "direct" execs the file itself, the unprotected cost.
 func BenchmarkOpenAndExec(b *testing.B) {
-	requireRoot(b)
+	testutil.RequireRoot(b)
 	path := benchBinary(b)
 	args, env := []string{"berth", "--version"}, []string(nil)
 	if path == selfPath(b) {

@@ -7,21 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root: idmapped mounts and user namespaces with arbitrary mappings")
-	}
-}
-
 // TestMount checks the owners a file shows through an idmapped clone of its directory: disk
 // id C+n shows as H+n inside the mapping, the overflow id outside it.
 func TestMount(t *testing.T) {
-	needRoot(t)
+	testutil.RequireRoot(t)
 	dir := t.TempDir()
 	owners := map[string]int{"root": 0, "u1000": 1000, "u100005": 100005}
 	for name, id := range owners {
@@ -71,7 +65,7 @@ func TestMount(t *testing.T) {
 
 // TestUserNSLeavesNoProcess: the namespace outlives its holder, which is reaped.
 func TestUserNSLeavesNoProcess(t *testing.T) {
-	needRoot(t)
+	testutil.RequireRoot(t)
 	maps := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 100000, Size: 65536}}
 	ns, err := UserNS(maps, maps)
 	if err != nil {
@@ -92,7 +86,7 @@ func TestUserNSLeavesNoProcess(t *testing.T) {
 }
 
 func TestApplyRefused(t *testing.T) {
-	needRoot(t)
+	testutil.RequireRoot(t)
 	maps := []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 1}}
 	ns, err := UserNS(maps, maps)
 	if err != nil {

@@ -183,13 +183,6 @@ func (o outcome) errorFrame(t *testing.T) string {
 	return msg
 }
 
-func requireRoot(t testing.TB) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
-}
-
 // nsLink is what readlink /proc/self/ns/X shows for an open namespace file.
 func nsLink(t *testing.T, f *os.File) string {
 	t.Helper()

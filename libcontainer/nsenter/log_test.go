@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
 
@@ -46,7 +47,7 @@ func TestHeaderNamesMatchGo(t *testing.T) {
 // TestLogRecords: the constructor's records are lines that protocol.DecodeRecord reads, one per
 // phase, and only at the level asked for.
 func TestLogRecords(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	tests := []struct {
 		name   string
 		level  string // "" leaves _BERTH_LOG_LEVEL unset

@@ -11,11 +11,12 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
 func TestJoinNet(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	netns := newNetNS(t)
 	o := run{
 		env:   []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=net:4", "BERTH_TEST_CHECK_FDS=3 4"},
@@ -56,7 +57,7 @@ func TestDisabledConstructorDoesNothing(t *testing.T) {
 }
 
 func TestForkReportsPid(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	netns := newNetNS(t)
 	o := run{
 		env:   []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=net:4", "_BERTH_FORK=1"},
@@ -78,7 +79,7 @@ func TestForkReportsPid(t *testing.T) {
 }
 
 func TestJoinPidNamespace(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	h := newHolder(t, &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWPID})
 	pidns := h.open(t, "pid")
 	o := run{
@@ -100,7 +101,7 @@ func TestJoinPidNamespace(t *testing.T) {
 
 // TestJoinUserAndOwned joins a user namespace and namespaces it owns, as root.
 func TestJoinUserAndOwned(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	h := newHolder(t, &syscall.SysProcAttr{
 		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET | syscall.CLONE_NEWUTS | syscall.CLONE_NEWIPC,
 		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
@@ -125,7 +126,7 @@ func TestJoinUserAndOwned(t *testing.T) {
 // TestJoinDeferredUntilUser runs the constructor unprivileged (uid 1000): the net ns owned by
 // the user ns can only be joined after the user ns, and a host-owned one not at all.
 func TestJoinDeferredUntilUser(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	const uid = 1000
 	bin := copyTestBinary(t)
 	h := newUnprivilegedHolder(t, uid)
@@ -182,7 +183,7 @@ func copyTestBinary(t *testing.T) string {
 }
 
 func TestTimeOffsets(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	const shift = 86400
 	host, err := os.Readlink("/proc/self/ns/time")
 	if err != nil {
@@ -204,7 +205,7 @@ func TestTimeOffsets(t *testing.T) {
 }
 
 func TestBadInputGivesErrorFrame(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	netns := newNetNS(t)
 	regular, err := os.Open(os.Args[0])
 	if err != nil {
@@ -320,7 +321,7 @@ func fdList(first, n int) string {
 // and one well-formed error frame saying "nsenter: ..."; never a crash, a hang or garbage on the
 // sync socket. The only fds it can reach are a network namespace (4) and a read-only file (5).
 func FuzzConstructorEnv(f *testing.F) {
-	requireRoot(f)
+	testutil.RequireRoot(f)
 	netns := newNetNS(f)
 	regular, err := os.Open(os.Args[0])
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
@@ -17,7 +18,7 @@ import (
 // TestWithNamespacesPlan drives the constructor with what package namespaces produces, so the
 // two sides of the environment contract cannot drift apart.
 func TestWithNamespacesPlan(t *testing.T) {
-	requireRoot(t)
+	testutil.RequireRoot(t)
 	h := newHolder(t, nil)
 	hostUTS, _ := os.Readlink("/proc/self/ns/uts")
 	s := &specs.Spec{Linux: &specs.Linux{

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,9 +35,7 @@ func TestWriteThreadSelf(t *testing.T) {
 }
 
 func TestWriteSelfAndSysctl(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to write /proc/sys")
-	}
+	testutil.RequireRoot(t)
 	old, err := os.ReadFile("/proc/self/oom_score_adj")
 	if err != nil {
 		t.Fatal(err)
@@ -78,12 +77,10 @@ func threadName(t *testing.T) string {
 const childEnv = "BERTH_PROCFS_TEST_TRAP"
 
 func TestMain(m *testing.M) {
-	if trap := os.Getenv(childEnv); trap != "" {
-		runtime.LockOSThread()
+	testutil.ReexecMain(m, childEnv, func(trap string) int {
 		os.Stdout.WriteString(runTrap(trap))
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+		return 0
+	})
 }
 
 func runTrap(trap string) string {
@@ -149,9 +146,7 @@ func fakeFile(dir, rel string) (string, error) {
 }
 
 func TestWritesIgnoreMountsOverProc(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to mount")
-	}
+	testutil.RequireRoot(t)
 	for _, trap := range []string{"tmpfs-over-proc", "file-over-attr", "tmpfs-over-proc-sys", "file-over-oom"} {
 		t.Run(trap, func(t *testing.T) {
 			cmd := exec.Command(os.Args[0], "-test.run=^$")

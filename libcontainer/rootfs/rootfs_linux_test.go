@@ -8,11 +8,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -34,13 +34,7 @@ type childConfig struct {
 	Spec     *specs.Spec
 }
 
-func TestMain(m *testing.M) {
-	if name := os.Getenv(envScenario); name != "" {
-		runtime.LockOSThread()
-		os.Exit(childMain(name))
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { testutil.ReexecMain(m, envScenario, childMain) }
 
 func childMain(name string) int {
 	if err := runChild(name); err != nil {
@@ -243,13 +237,6 @@ type bundle struct {
 	noPivot bool
 }
 
-func needRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
-}
-
 func newBundle(t *testing.T) *bundle {
 	t.Helper()
 	dir, err := filepath.EvalSymlinks(t.TempDir())
@@ -335,7 +322,7 @@ func (b *bundle) run(scenario string, cloneflags uintptr, userns bool) (string, 
 }
 
 func TestPrepareEnterFinish(t *testing.T) {
-	needRoot(t)
+	testutil.RequireRoot(t)
 	b := newBundle(t)
 	host := filepath.Join(filepath.Dir(b.rootfs), "host")
 	mustWrite(t, filepath.Join(host, "hello"), "hello\n")
@@ -385,7 +372,7 @@ func TestPrepareEnterFinish(t *testing.T) {
 }
 
 func TestUserNamespace(t *testing.T) {
-	needRoot(t)
+	testutil.RequireRoot(t)
 	b := newBundle(t)
 	host := filepath.Join(filepath.Dir(b.rootfs), "host")
 	mustWrite(t, filepath.Join(host, "hello"), "hello\n")
@@ -400,7 +387,7 @@ func TestUserNamespace(t *testing.T) {
 
 // TestRefused runs hostile bundles; each must fail with an error naming the field.
 func TestRefused(t *testing.T) {
-	needRoot(t)
+	testutil.RequireRoot(t)
 	tests := []struct {
 		name    string
 		setup   func(b *bundle)
@@ -501,7 +488,7 @@ func TestRefused(t *testing.T) {
 // TestRootfsPropagation checks that every linux.rootfsPropagation value (and --no-pivot) still
 // lets the container enter its rootfs.
 func TestRootfsPropagation(t *testing.T) {
-	needRoot(t)
+	testutil.RequireRoot(t)
 	for _, prop := range []string{"", "private", "rprivate", "slave", "rslave", "shared", "rshared",
 		"unbindable", "runbindable"} {
 		for _, noPivot := range []bool{false, true} {

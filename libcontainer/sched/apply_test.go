@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
@@ -104,18 +105,15 @@ func formatCPUs(set *unix.CPUSet) string {
 }
 
 func TestMain(m *testing.M) {
-	name := os.Getenv(childEnv)
-	if name == "" {
-		os.Exit(m.Run())
-	}
-	runtime.LockOSThread()
-	out, err := childCases[name]([]byte(os.Getenv(childArg)))
-	if err != nil {
-		fmt.Println("error:", err)
-		os.Exit(1)
-	}
-	fmt.Println(out)
-	os.Exit(0)
+	testutil.ReexecMain(m, childEnv, func(name string) int {
+		out, err := childCases[name]([]byte(os.Getenv(childArg)))
+		if err != nil {
+			fmt.Println("error:", err)
+			return 1
+		}
+		fmt.Println(out)
+		return 0
+	})
 }
 
 // runChild runs case name with cfg in a fresh child and returns what it printed.
@@ -131,12 +129,6 @@ func runChild(t *testing.T, name string, cfg any) (string, error) {
 	return strings.TrimSpace(string(out)), err
 }
 
-func requireRoot(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root")
-	}
-}
-
 // childTest is one case for runChild: the output wanted, or (when fails) a part of the error.
 type childTest struct {
 	name  string
@@ -150,7 +142,7 @@ func runChildTests(t *testing.T, child string, tests []childTest) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.root {
-				requireRoot(t)
+				testutil.RequireRoot(t)
 			}
 			out, err := runChild(t, child, tc.cfg)
 			if tc.fails {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	libseccomp "github.com/seccomp/libseccomp-golang"
 	"golang.org/x/sys/unix"
@@ -22,14 +23,13 @@ import (
 const childEnv = "BERTH_SECCOMP_TEST_CHILD"
 
 func TestMain(m *testing.M) {
-	if mode := os.Getenv(childEnv); mode != "" {
+	testutil.ReexecMain(m, childEnv, func(mode string) int {
 		if err := runChild(mode); err != nil {
 			fmt.Fprintln(os.Stderr, "child:", err)
-			os.Exit(1)
+			return 1
 		}
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
+		return 0
+	})
 }
 
 var mkdirNames = []string{"mkdir", "mkdirat"}
