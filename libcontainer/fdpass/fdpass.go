@@ -28,21 +28,7 @@ func Send(sock, f *os.File) error {
 	if len(name) > maxNameLen {
 		name = name[:maxNameLen]
 	}
-	rc, err := sock.SyscallConn()
-	if err != nil {
-		return fmt.Errorf("send fd %s: %w", name, err)
-	}
-	frc, err := f.SyscallConn()
-	if err != nil {
-		return fmt.Errorf("send fd %s: %w", name, err)
-	}
-	// Control keeps f open (and its number valid) for the duration of the send.
-	var sendErr error
-	err = frc.Control(func(fd uintptr) { sendErr = send(rc, []byte(name), int(fd)) })
-	if err == nil {
-		err = sendErr
-	}
-	if err != nil {
+	if err := Write(sock, []byte(name), f); err != nil {
 		return fmt.Errorf("send fd %s: %w", name, err)
 	}
 	return nil
@@ -64,64 +50,101 @@ func SendTo(path string, data []byte, fd int) error {
 	return send(rc, data, fd)
 }
 
-// send writes data and fd in one sendmsg, waiting while the socket is full.
+// send writes data in full, fd (if not -1) attached to its first byte, waiting while the socket
+// is full. A peer reading exactly len(data) bytes gets the fd with them.
 func send(rc syscall.RawConn, data []byte, fd int) error {
 	if len(data) == 0 {
 		return errors.New("no data to carry the fd")
 	}
-	rights := unix.UnixRights(fd)
-	var n int
-	var sendErr error
-	err := rc.Write(func(s uintptr) bool {
-		n, sendErr = unix.SendmsgN(int(s), data, rights, nil, 0)
-		return !errors.Is(sendErr, unix.EAGAIN)
-	})
-	if err == nil {
-		err = sendErr
+	var oob []byte
+	if fd >= 0 {
+		oob = unix.UnixRights(fd)
 	}
-	if err != nil {
-		return os.NewSyscallError("sendmsg", err)
-	}
-	if n != len(data) {
-		return fmt.Errorf("sendmsg: short write (%d of %d bytes)", n, len(data))
+	for len(data) > 0 {
+		var n int
+		var sendErr error
+		err := rc.Write(func(s uintptr) bool {
+			n, sendErr = unix.SendmsgN(int(s), data, oob, nil, unix.MSG_NOSIGNAL)
+			return !errors.Is(sendErr, unix.EAGAIN)
+		})
+		if err == nil {
+			err = sendErr
+		}
+		if err != nil {
+			return os.NewSyscallError("sendmsg", err)
+		}
+		data, oob = data[n:], nil // the fd went with the first bytes
 	}
 	return nil
 }
 
-// Recv receives one file sent by Send on sock, named as the sender named it and close-on-exec.
-// A closed connection gives io.EOF; a message with no fd, several fds or a truncated control
-// message is an error (and any fds that came are closed).
-func Recv(sock *os.File) (*os.File, error) {
-	rc, err := sock.SyscallConn()
+// Write writes data on conn in full, with f (nil for none) attached to its first byte: a file
+// with its name (Send), or a frame of package protocol. f stays open (and its number valid)
+// for the duration of the send.
+func Write(conn *os.File, data []byte, f *os.File) error {
+	rc, err := conn.SyscallConn()
 	if err != nil {
-		return nil, fmt.Errorf("receive fd: %w", err)
+		return err
 	}
-	name := make([]byte, maxNameLen)
+	if f == nil {
+		return send(rc, data, -1)
+	}
+	frc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var sendErr error
+	if err := frc.Control(func(fd uintptr) { sendErr = send(rc, data, int(fd)) }); err != nil {
+		return err
+	}
+	return sendErr
+}
+
+// Read reads up to len(buf) bytes from conn with one recvmsg and returns them with the fds that
+// came with them (close-on-exec, the caller's). n == 0 with no error is EOF.
+func Read(conn *os.File, buf []byte) (n int, fds []int, err error) {
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return 0, nil, err
+	}
 	oob := make([]byte, unix.CmsgSpace(4*4)) // room to notice (and close) extra fds
-	var n, oobn, flags int
+	var oobn, flags int
 	var recvErr error
 	err = rc.Read(func(s uintptr) bool {
-		n, oobn, flags, _, recvErr = unix.Recvmsg(int(s), name, oob, unix.MSG_CMSG_CLOEXEC)
+		n, oobn, flags, _, recvErr = unix.Recvmsg(int(s), buf, oob, unix.MSG_CMSG_CLOEXEC)
 		return !errors.Is(recvErr, unix.EAGAIN)
 	})
 	if err == nil {
 		err = recvErr
 	}
 	if err != nil {
-		return nil, fmt.Errorf("receive fd: %w", os.NewSyscallError("recvmsg", err))
+		return 0, nil, os.NewSyscallError("recvmsg", err)
 	}
-	fds, err := parseRights(oob[:oobn])
-	if err != nil {
-		return nil, fmt.Errorf("receive fd: %w", err)
-	}
+	fds, err = parseRights(oob[:oobn])
 	switch {
+	case err != nil:
+		CloseFds(fds)
+		return 0, nil, err
 	case flags&(unix.MSG_CTRUNC|unix.MSG_TRUNC) != 0:
-		closeAll(fds)
-		return nil, errors.New("receive fd: message truncated")
+		CloseFds(fds)
+		return 0, nil, errors.New("message truncated")
+	}
+	return n, fds, nil
+}
+
+// Recv receives one file sent by Send on sock, named as the sender named it and close-on-exec.
+// A closed connection gives io.EOF; a message with no fd, several fds or a truncated control
+// message is an error (and any fds that came are closed).
+func Recv(sock *os.File) (*os.File, error) {
+	name := make([]byte, maxNameLen)
+	n, fds, err := Read(sock, name)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("receive fd: %w", err)
 	case len(fds) == 0 && n == 0:
 		return nil, fmt.Errorf("receive fd: %w", io.EOF)
 	case len(fds) != 1:
-		closeAll(fds)
+		CloseFds(fds)
 		return nil, fmt.Errorf("receive fd: got %d fds, want 1", len(fds))
 	}
 	return os.NewFile(uintptr(fds[0]), string(name[:n])), nil
@@ -144,7 +167,8 @@ func parseRights(oob []byte) ([]int, error) {
 	return fds, nil
 }
 
-func closeAll(fds []int) {
+// CloseFds closes fds received and not wanted.
+func CloseFds(fds []int) {
 	for _, fd := range fds {
 		unix.Close(fd)
 	}

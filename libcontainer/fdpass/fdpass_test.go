@@ -9,32 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"golang.org/x/sys/unix"
 )
-
-// socketPair returns two connected unix stream sockets.
-func socketPair(t *testing.T) (a, b *os.File) {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b = os.NewFile(uintptr(fds[0]), "a"), os.NewFile(uintptr(fds[1]), "b")
-	t.Cleanup(func() { a.Close(); b.Close() })
-	return a, b
-}
-
-func sameFile(t *testing.T, f, g *os.File) bool {
-	t.Helper()
-	var sf, sg unix.Stat_t
-	if err := unix.Fstat(int(f.Fd()), &sf); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Fstat(int(g.Fd()), &sg); err != nil {
-		t.Fatal(err)
-	}
-	return sf.Dev == sg.Dev && sf.Ino == sg.Ino
-}
 
 func TestSendRecv(t *testing.T) {
 	regular, err := os.Create(filepath.Join(t.TempDir(), "file"))
@@ -65,7 +42,7 @@ func TestSendRecv(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, b := socketPair(t)
+			a, b := testutil.SocketPair(t)
 			if err := Send(a, tt.f); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
@@ -77,7 +54,7 @@ func TestSendRecv(t *testing.T) {
 			if got.Fd() == tt.f.Fd() {
 				t.Errorf("received the same fd number %d: not a new descriptor", got.Fd())
 			}
-			if !sameFile(t, got, tt.f) {
+			if !testutil.SameFile(t, got, tt.f) {
 				t.Error("received fd refers to a different file")
 			}
 			if got.Name() != tt.wantName {
@@ -107,7 +84,7 @@ func TestRecvErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, b := socketPair(t)
+			a, b := testutil.SocketPair(t)
 			tt.send(t, a)
 			_, err := Recv(b)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -157,7 +134,7 @@ func TestSendTo(t *testing.T) {
 	}
 	got := os.NewFile(uintptr(fds[0]), "got")
 	defer got.Close()
-	if !sameFile(t, got, f) {
+	if !testutil.SameFile(t, got, f) {
 		t.Error("received fd refers to a different file")
 	}
 	if err := SendTo(filepath.Join(t.TempDir(), "none.sock"), []byte("x"), int(f.Fd())); err == nil {

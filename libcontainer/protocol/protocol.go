@@ -63,8 +63,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
-	"golang.org/x/sys/unix"
 )
 
 // MaxFrame bounds a frame; a config with a large seccomp profile stays far below it.
@@ -178,7 +178,7 @@ func Send(conn *os.File, m *Message) error {
 	frame := make([]byte, 4+len(body))
 	binary.LittleEndian.PutUint32(frame, uint32(len(body)))
 	copy(frame[4:], body)
-	if err := writeFrame(conn, frame, m.File); err != nil {
+	if err := fdpass.Write(conn, frame, m.File); err != nil {
 		return fmt.Errorf("send %s message: %w", m.Kind, err)
 	}
 	return nil
@@ -190,7 +190,7 @@ func Receive(conn *os.File) (*Message, error) {
 	var hdr [4]byte
 	fds, err := readFull(conn, hdr[:])
 	if err != nil {
-		closeFds(fds)
+		fdpass.CloseFds(fds)
 		if errors.Is(err, errEOF) {
 			return nil, ErrClosed
 		}
@@ -198,19 +198,19 @@ func Receive(conn *os.File) (*Message, error) {
 	}
 	n := binary.LittleEndian.Uint32(hdr[:])
 	if n == 0 || n > MaxFrame {
-		closeFds(fds)
+		fdpass.CloseFds(fds)
 		return nil, fmt.Errorf("message of %d bytes refused (limit %d)", n, MaxFrame)
 	}
 	body := make([]byte, n)
 	more, err := readFull(conn, body)
 	fds = append(fds, more...)
 	if err != nil {
-		closeFds(fds)
+		fdpass.CloseFds(fds)
 		return nil, fmt.Errorf("read message body: %w", err)
 	}
 	m, err := decode(body, fds)
 	if err != nil {
-		closeFds(fds)
+		fdpass.CloseFds(fds)
 		return nil, err
 	}
 	return m, nil
@@ -301,63 +301,16 @@ func (m *Message) close() {
 
 var errEOF = errors.New("EOF")
 
-// writeFrame writes frame with sendmsg, f (if any) attached to its first byte.
-func writeFrame(conn *os.File, frame []byte, f *os.File) error {
-	rc, err := conn.SyscallConn()
-	if err != nil {
-		return err
-	}
-	var oob []byte
-	if f != nil {
-		oob = unix.UnixRights(int(f.Fd()))
-	}
-	for len(frame) > 0 {
-		var n int
-		var sendErr error
-		err := rc.Write(func(s uintptr) bool {
-			n, sendErr = unix.SendmsgN(int(s), frame, oob, nil, unix.MSG_NOSIGNAL)
-			return !errors.Is(sendErr, unix.EAGAIN)
-		})
-		if err == nil {
-			err = sendErr
-		}
-		if err != nil {
-			return os.NewSyscallError("sendmsg", err)
-		}
-		frame, oob = frame[n:], nil // the fd went with the first bytes
-	}
-	return nil
-}
-
-// readFull fills buf with recvmsg, collecting any fds that arrive on the way. EOF before the
-// first byte is errEOF; EOF after it is io.ErrUnexpectedEOF's text.
+// readFull fills buf from conn, collecting any fds that arrive on the way. EOF before the first
+// byte is errEOF.
 func readFull(conn *os.File, buf []byte) ([]int, error) {
-	rc, err := conn.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
 	var fds []int
-	oob := make([]byte, unix.CmsgSpace(4*4))
 	for got := 0; got < len(buf); {
-		var n, oobn, flags int
-		var recvErr error
-		err := rc.Read(func(s uintptr) bool {
-			n, oobn, flags, _, recvErr = unix.Recvmsg(int(s), buf[got:], oob, unix.MSG_CMSG_CLOEXEC)
-			return !errors.Is(recvErr, unix.EAGAIN)
-		})
-		if err == nil {
-			err = recvErr
-		}
-		if err != nil {
-			return fds, os.NewSyscallError("recvmsg", err)
-		}
-		more, err := parseRights(oob[:oobn])
+		n, more, err := fdpass.Read(conn, buf[got:])
 		fds = append(fds, more...)
 		switch {
 		case err != nil:
 			return fds, err
-		case flags&unix.MSG_CTRUNC != 0:
-			return fds, errors.New("control message truncated")
 		case n == 0 && got == 0:
 			return fds, errEOF
 		case n == 0:
@@ -366,24 +319,4 @@ func readFull(conn *os.File, buf []byte) ([]int, error) {
 		got += n
 	}
 	return fds, nil
-}
-
-func parseRights(oob []byte) ([]int, error) {
-	msgs, err := unix.ParseSocketControlMessage(oob)
-	if err != nil {
-		return nil, err
-	}
-	var fds []int
-	for i := range msgs {
-		if got, err := unix.ParseUnixRights(&msgs[i]); err == nil {
-			fds = append(fds, got...)
-		}
-	}
-	return fds, nil
-}
-
-func closeFds(fds []int) {
-	for _, fd := range fds {
-		unix.Close(fd)
-	}
 }

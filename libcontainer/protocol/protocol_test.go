@@ -7,20 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"golang.org/x/sys/unix"
 )
-
-// socketPair returns two connected unix stream sockets, as host and init hold them.
-func socketPair(t *testing.T) (a, b *os.File) {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b = os.NewFile(uintptr(fds[0]), "a"), os.NewFile(uintptr(fds[1]), "b")
-	t.Cleanup(func() { a.Close(); b.Close() })
-	return a, b
-}
 
 func openRoot(t *testing.T) *os.File {
 	t.Helper()
@@ -32,17 +21,8 @@ func openRoot(t *testing.T) *os.File {
 	return f
 }
 
-func sameFile(t *testing.T, f, g *os.File) bool {
-	t.Helper()
-	var sf, sg unix.Stat_t
-	if unix.Fstat(int(f.Fd()), &sf) != nil || unix.Fstat(int(g.Fd()), &sg) != nil {
-		t.Fatal("fstat failed")
-	}
-	return sf.Dev == sg.Dev && sf.Ino == sg.Ino
-}
-
 func TestRoundTrip(t *testing.T) {
-	a, b := socketPair(t)
+	a, b := testutil.SocketPair(t)
 	root := openRoot(t)
 	msgs := []*Message{
 		{Kind: KindPid, Pid: 42},
@@ -74,7 +54,7 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("%s: file %v, want one: %v", got.Kind, got.File, want.File != nil)
 		}
 		if got.File != nil {
-			if !sameFile(t, got.File, root) {
+			if !testutil.SameFile(t, got.File, root) {
 				t.Errorf("%s: the fd is not the file sent", got.Kind)
 			}
 			if flags, _ := unix.FcntlInt(got.File.Fd(), unix.F_GETFD, 0); flags&unix.FD_CLOEXEC == 0 {
@@ -125,7 +105,7 @@ func TestReceiveRefusesBadFrames(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, b := socketPair(t)
+			a, b := testutil.SocketPair(t)
 			rawFrame(t, a, tt.n, tt.body, tt.fds...)
 			a.Close()
 			_, err := Receive(b)
@@ -137,7 +117,7 @@ func TestReceiveRefusesBadFrames(t *testing.T) {
 }
 
 func TestSendChecksTheFdRule(t *testing.T) {
-	a, _ := socketPair(t)
+	a, _ := testutil.SocketPair(t)
 	root := openRoot(t)
 	tests := []struct {
 		m    *Message
@@ -173,7 +153,7 @@ func TestServe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a, b := socketPair(t)
+			a, b := testutil.SocketPair(t)
 			for _, m := range tt.send {
 				if err := Send(a, m); err != nil {
 					t.Fatal(err)
@@ -212,7 +192,7 @@ func TestServe(t *testing.T) {
 }
 
 func TestSendRefusesOversizedFrames(t *testing.T) {
-	a, b := socketPair(t)
+	a, b := testutil.SocketPair(t)
 	big := &Message{Kind: KindError, Error: strings.Repeat("x", MaxFrame)}
 	if err := Send(a, big); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
