@@ -41,7 +41,7 @@ type Manager struct {
 }
 
 // New prepares the cgroup of a new container from linux.cgroupsPath and linux.resources; it
-// creates nothing yet.
+// creates nothing yet, and refuses a cgroup that exists and is frozen.
 func New(s *specs.Spec, id, driver string) (*Manager, error) {
 	cfg, err := Config(s, id, driver)
 	if err != nil {
@@ -67,7 +67,11 @@ func New(s *specs.Spec, id, driver string) (*Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cgroups (%s driver): %w", driver, err)
 	}
-	return &Manager{m: m, config: cfg, driver: driver}, nil
+	mgr := &Manager{m: m, config: cfg, driver: driver}
+	if err := mgr.checkNotFrozen(); err != nil {
+		return nil, err
+	}
+	return mgr, nil
 }
 
 // Load finds a container's cgroup again from its state.
