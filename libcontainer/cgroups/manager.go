@@ -232,21 +232,49 @@ func (m *Manager) Destroy() error {
 }
 
 // Signal sends sig to every process in the cgroup. SIGKILL is sent with the cgroup frozen, so
-// that no process can fork its way out of it meanwhile.
+// that no process can fork its way out of it meanwhile; the cgroup is thawed after, so that the
+// processes can die (a container that was paused is no longer).
 func (m *Manager) Signal(sig unix.Signal) error {
-	frozen := sig == unix.SIGKILL && m.Freeze() == nil
-	pids, err := m.Pids()
-	for _, pid := range pids {
-		unix.Kill(pid, sig)
+	frozen := false
+	if sig == unix.SIGKILL {
+		if err := m.Freeze(); err != nil {
+			// No freezer (a v1 host without the hierarchy): signal all the same.
+			slog.Debug("signal the cgroup without freezing it", "cgroup", m.describe(), "error", err)
+		} else {
+			frozen = true
+		}
 	}
+	err := m.signalPids(sig)
 	if frozen {
-		m.Thaw()
+		if thawErr := m.Thaw(); thawErr != nil {
+			err = errors.Join(err, fmt.Errorf("thaw cgroup %s: %w", m.describe(), thawErr))
+		}
 	}
 	return err
 }
 
+// signalPids sends sig to each process of the cgroup; a process that exited meanwhile is not an
+// error.
+func (m *Manager) signalPids(sig unix.Signal) error {
+	pids, err := m.Pids()
+	if err != nil {
+		return fmt.Errorf("list processes of cgroup %s: %w", m.describe(), err)
+	}
+	var errs []error
+	for _, pid := range pids {
+		if err := unix.Kill(pid, sig); err != nil && !errors.Is(err, unix.ESRCH) {
+			errs = append(errs, fmt.Errorf("send %s to pid %d: %w", unix.SignalName(sig), pid, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// killAll kills what is left in the cgroup before Destroy tries again; Destroy reports the
+// cgroup that could not be removed, so a failure here is only logged.
 func (m *Manager) killAll() {
-	m.Signal(unix.SIGKILL)
+	if err := m.Signal(unix.SIGKILL); err != nil {
+		slog.Debug("kill what is left in the cgroup", "cgroup", m.describe(), "error", err)
+	}
 	// Give the killed processes a moment to leave; their parents reap them.
 	for i := 0; i < 20; i++ {
 		if pids, err := m.Pids(); err != nil || len(pids) == 0 {
