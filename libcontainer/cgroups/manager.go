@@ -308,15 +308,24 @@ func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir 
 		}
 		return nil, dir, nil
 	}
-	seen := map[string]bool{}
-	for ctrl, p := range m.m.GetPaths() {
-		if p == "" {
-			continue
-		}
-		p, err := subPath(p, pick(sub, ctrl))
+	// On failure, close what the earlier hierarchies opened.
+	defer func() {
 		if err != nil {
 			closeFiles(tasks)
-			return nil, nil, err
+			if v2dir != nil {
+				v2dir.Close()
+			}
+			tasks, v2dir = nil, nil
+		}
+	}()
+	seen := map[string]bool{}
+	for ctrl, base := range m.m.GetPaths() {
+		if base == "" {
+			continue
+		}
+		p, err := subPath(base, pick(sub, ctrl))
+		if err != nil {
+			return tasks, v2dir, err
 		}
 		if seen[p] {
 			continue
@@ -326,18 +335,13 @@ func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir 
 			// The cgroup2 hierarchy of a hybrid host: no tasks file there, and writing
 			// cgroup.procs would pay the slow global lock; clone3 joins it for free.
 			if v2dir, err = os.OpenFile(p, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
-				closeFiles(tasks)
-				return nil, nil, fmt.Errorf("open cgroup: %w", err)
+				return tasks, nil, fmt.Errorf("open cgroup: %w", err)
 			}
 			continue
 		}
 		f, err := os.OpenFile(p+"/tasks", os.O_WRONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			closeFiles(tasks)
-			if v2dir != nil {
-				v2dir.Close()
-			}
-			return nil, nil, fmt.Errorf("open cgroup: %w", err)
+			return tasks, v2dir, fmt.Errorf("open cgroup: %w", err)
 		}
 		tasks = append(tasks, f)
 	}
