@@ -59,10 +59,12 @@ func newApp() *cli.App {
 			&cli.StringFlag{Name: "criu", Value: "criu", Usage: "path to the criu binary used for checkpoint and restore"},
 			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "ignore cgroup permission errors ('true', 'false', or 'auto')"},
 		},
-		Before: setupLogging,
+		Before:          before,
+		CommandNotFound: commandNotFound,
 		Commands: []*cli.Command{
 			createCommand, startCommand, runCommand, execCommand, killCommand, deleteCommand,
 			stateCommand, listCommand, specCommand, pauseCommand, resumeCommand, updateCommand, eventsCommand, psCommand,
+			checkpointCommand, restoreCommand,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
