@@ -214,6 +214,9 @@ func (m *Manager) Paused() bool {
 // Stats returns the cgroup's statistics.
 func (m *Manager) Stats() (*cgroups.Stats, error) { return m.m.GetStats() }
 
+// Exists reports whether the cgroup is still there.
+func (m *Manager) Exists() bool { return m.m.Exists() }
+
 // Path returns the cgroup's directory for a controller ("" on v2).
 func (m *Manager) Path(controller string) string { return m.m.Path(controller) }
 

@@ -16,8 +16,14 @@ import (
 // with a private namespace, the kernel kills everything in it when init dies, and that is what
 // `kill ID KILL` means to the user; in the host's namespace the other processes would outlive
 // init.
+//
+// With all, a container whose init is gone is not an error while its cgroup remains: without a
+// private PID namespace, init's children outlive it there, and kill --all is how to reach them.
 func (c *Container) Kill(sig unix.Signal, all bool) error {
 	fd, err := c.openInit()
+	if errors.Is(err, errNotRunning) && all {
+		return c.signalLeftovers(sig)
+	}
 	if err != nil {
 		return err
 	}
@@ -58,6 +64,24 @@ func (c *Container) signalAll(sig unix.Signal) error {
 	slog.Debug("signal the PID namespace instead of the cgroup", "id", c.state.ID, "error", err)
 	if err := c.signalPidNS(sig); err != nil {
 		return fmt.Errorf("send %s to every process: %w", unix.SignalName(sig), err)
+	}
+	return nil
+}
+
+// signalLeftovers signals what is left in the cgroup of a container whose init is dead.
+func (c *Container) signalLeftovers(sig unix.Signal) error {
+	if c.state.Cgroup == nil {
+		return errNotRunning // a create that failed before its cgroup existed
+	}
+	cg, err := c.cgroup()
+	if err != nil {
+		return fmt.Errorf("send %s to what init left: %w", unix.SignalName(sig), err)
+	}
+	if !cg.Exists() {
+		return nil // systemd removes a scope once it is empty: nothing is left
+	}
+	if err := cg.Signal(sig); err != nil {
+		return fmt.Errorf("send %s to what init left: %w", unix.SignalName(sig), err)
 	}
 	return nil
 }

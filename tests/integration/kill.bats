@@ -107,3 +107,18 @@ assert_all_gone() {
 	run berth kill "$ID" KILL
 	assert_one_line_error "container not running"
 }
+
+@test "kill --all after init died reaches the processes it left (no private PID namespace)" {
+	run_detached "$ID"
+	local pids init
+	pids=$(container_pids "$ID")
+	init=$(container_pid "$ID")
+	berth kill "$ID" TERM
+	assert_all_gone "$init"
+	wait_for_status "$ID" stopped
+
+	run berth kill --all "$ID" KILL
+	assert_success
+	# shellcheck disable=SC2086
+	assert_all_gone $pids
+}
