@@ -106,14 +106,22 @@ func (m *Manager) JoinsItself() bool { return m.driver != DriverSystemd }
 // every process after them, as runc's does (it applies the limits once its init runs).
 func (m *Manager) Create() error {
 	if err := m.m.Apply(-1); err != nil {
-		m.m.Destroy()
+		m.removeAfterFailure()
 		return NameField(fmt.Errorf("create cgroup: %w", err))
 	}
 	if err := m.set(withoutPidsLimit(m.config.Resources)); err != nil {
-		m.m.Destroy()
+		m.removeAfterFailure()
 		return err
 	}
 	return nil
+}
+
+// removeAfterFailure removes what a failed Create made; the caller reports the failure itself,
+// so a cgroup that cannot be removed is only logged.
+func (m *Manager) removeAfterFailure() {
+	if err := m.m.Destroy(); err != nil {
+		slog.Warn("remove the cgroup of a failed create", "cgroup", m.describe(), "error", err)
+	}
 }
 
 // ApplyDeferred applies what Create left out (the pids limit); call it once init is set up and

@@ -40,7 +40,9 @@ func (c *Container) Start() error {
 	}
 	if err := c.awaitExec(conn, state.Created); err != nil {
 		// The program may run without what it needed (its seccomp listener): stop it.
-		c.killAndWait()
+		if kerr := c.killAndWait(); kerr != nil {
+			return fmt.Errorf("%w (and stopping the container failed: %v)", err, kerr)
+		}
 		return err
 	}
 	return c.runPoststartHooks()
