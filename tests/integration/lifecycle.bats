@@ -15,6 +15,19 @@ teardown() {
 # namespace ignores signals it has no handler for).
 SLEEPER=(sh -c 'trap "exit 0" TERM; sleep 1000 & wait')
 
+# wait_term_handled ID: wait until the SLEEPER's trap is set (SIGTERM, bit 15, in init's SigCgt):
+# a TERM sent before it is ignored by PID 1 and the container never stops.
+wait_term_handled() {
+	local pid i caught
+	pid=$(container_pid "$1")
+	for ((i = 0; i < 100; i++)); do
+		caught=$(awk '/^SigCgt:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		[[ -n $caught ]] && ((0x$caught & (1 << 14))) && return 0
+		sleep 0.05
+	done
+	fail "init $pid of $1 does not handle SIGTERM after 5s (SigCgt $caught)"
+}
+
 @test "create, start, kill and delete walk through created, running and stopped" {
 	setup_bundle "${SLEEPER[@]}"
 	create_container "$ID"
@@ -92,6 +105,7 @@ SLEEPER=(sh -c 'trap "exit 0" TERM; sleep 1000 & wait')
 	for sig in SIGTERM TERM 15 ""; do
 		id=$ID-${sig:-default}
 		run_detached "$id"
+		wait_term_handled "$id"
 		run berth kill "$id" $sig
 		assert_success
 		wait_for_status "$id" stopped
