@@ -49,7 +49,7 @@ func newApp() *cli.App {
 		Name:                 "berth",
 		Usage:                "Open Container Initiative runtime",
 		Version:              version,
-		EnableBashCompletion: false,
+		EnableBashCompletion: true, // --generate-bash-completion, used by contrib/completions
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "root", Value: "/run/berth", Usage: "root directory for storage of container state"},
 			&cli.StringFlag{Name: "log", Usage: "set the log file to write berth logs to (default is stderr)"},
@@ -61,14 +61,17 @@ func newApp() *cli.App {
 		},
 		Before:          before,
 		CommandNotFound: commandNotFound,
-		Commands: []*cli.Command{
+		Commands: append([]*cli.Command{
 			createCommand, startCommand, runCommand, execCommand, killCommand, deleteCommand,
 			stateCommand, listCommand, specCommand, pauseCommand, resumeCommand, updateCommand, eventsCommand, psCommand,
-			checkpointCommand, restoreCommand,
-		},
+			featuresCommand, checkpointCommand, restoreCommand,
+		}, extraCommands...),
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
 }
+
+// extraCommands are added by builds with tags (docs_gen.go).
+var extraCommands []*cli.Command
 
 func printVersion(c *cli.Context) {
 	fmt.Printf("berth version %s\n", version)
@@ -93,7 +96,7 @@ func setupLogging(c *cli.Context) error {
 	if c.Bool("debug") {
 		level = slog.LevelDebug
 	}
-	opts := &slog.HandlerOptions{Level: level}
+	opts := &slog.HandlerOptions{Level: level, ReplaceAttr: logrusLevel}
 	switch c.String("log-format") {
 	case "text":
 		slog.SetDefault(slog.New(slog.NewTextHandler(w, opts)))
@@ -107,6 +110,24 @@ func setupLogging(c *cli.Context) error {
 }
 
 var logToFile bool
+
+// logrusLevel writes levels as runc's logger (logrus) does, "debug" to "error" in lowercase:
+// containerd and other callers of runc read berth's log lines with the same parser.
+func logrusLevel(groups []string, a slog.Attr) slog.Attr {
+	if a.Key != slog.LevelKey || len(groups) > 0 {
+		return a
+	}
+	switch l := a.Value.Any().(slog.Level); {
+	case l < slog.LevelInfo:
+		return slog.String(a.Key, "debug")
+	case l < slog.LevelWarn:
+		return slog.String(a.Key, "info")
+	case l < slog.LevelError:
+		return slog.String(a.Key, "warning")
+	default:
+		return slog.String(a.Key, "error")
+	}
+}
 
 // exitError carries a process exit status through urfave/cli without printing anything.
 type exitError struct{ code int }

@@ -16,7 +16,9 @@ base_packages=(
 	time                 # /usr/bin/time -v for peak RSS
 	procps               # ps, pgrep in leak checks
 	util-linux           # mount, umount, nsenter, unshare
+	strace               # which syscalls berth makes (--no-pivot never calls pivot_root)
 	coreutils findutils  # timeout, mktemp, find, sort -n
+	zsh                  # syntax check of contrib/completions/zsh/_berth
 )
 
 # missing_packages PKG...: print those of PKG that dpkg does not know as fully installed.

@@ -9,16 +9,47 @@ import (
 // configs against them, and `berth features` is meant to be generated from them so that what
 // berth claims and what it accepts cannot drift apart.
 
-// NamespaceTypes are the linux.namespaces[].type values berth supports.
-var NamespaceTypes = []specs.LinuxNamespaceType{
-	specs.PIDNamespace,
-	specs.NetworkNamespace,
-	specs.MountNamespace,
-	specs.IPCNamespace,
-	specs.UTSNamespace,
-	specs.UserNamespace,
-	specs.CgroupNamespace,
-	specs.TimeNamespace,
+// Namespace is one namespace type as the three parties name it: the runtime-spec
+// (linux.namespaces[].type), the kernel (the clone flag, which NS_GET_NSTYPE also returns) and
+// /proc (the name under /proc/PID/ns, which nsenter's _BERTH_NS_FDS uses too). The C side keeps
+// its own copy (ns_kinds in libcontainer/nsenter/parse.c); a test there checks it against this.
+type Namespace struct {
+	Type specs.LinuxNamespaceType
+	Flag uintptr
+	Proc string
+}
+
+// Namespaces are the linux.namespaces[].type values berth supports, sorted by type as
+// `berth features` lists them.
+var Namespaces = []Namespace{
+	{specs.CgroupNamespace, unix.CLONE_NEWCGROUP, "cgroup"},
+	{specs.IPCNamespace, unix.CLONE_NEWIPC, "ipc"},
+	{specs.MountNamespace, unix.CLONE_NEWNS, "mnt"},
+	{specs.NetworkNamespace, unix.CLONE_NEWNET, "net"},
+	{specs.PIDNamespace, unix.CLONE_NEWPID, "pid"},
+	{specs.TimeNamespace, unix.CLONE_NEWTIME, "time"},
+	{specs.UserNamespace, unix.CLONE_NEWUSER, "user"},
+	{specs.UTSNamespace, unix.CLONE_NEWUTS, "uts"},
+}
+
+// NamespaceOf returns the entry of Namespaces for type t.
+func NamespaceOf(t specs.LinuxNamespaceType) (Namespace, bool) {
+	for _, ns := range Namespaces {
+		if ns.Type == t {
+			return ns, true
+		}
+	}
+	return Namespace{}, false
+}
+
+// NamespaceOfFlag returns the entry of Namespaces whose clone flag is flag.
+func NamespaceOfFlag(flag uintptr) (Namespace, bool) {
+	for _, ns := range Namespaces {
+		if ns.Flag == flag {
+			return ns, true
+		}
+	}
+	return Namespace{}, false
 }
 
 // Capabilities are the capability names of capabilities(7); the index of a name is its number.
@@ -204,6 +235,20 @@ var MountOptions = map[string]MountOption{
 
 func recursiveAttr(attr uint64, clear, atime bool) MountOption {
 	return MountOption{Kind: MountRecursiveAttr, Attr: attr, Clear: clear, Atime: atime, Recursive: true}
+}
+
+// IDMapping says whether m is an idmapped mount, and whether its mapping is recursive. It is
+// idmapped when it has uidMappings/gidMappings (the spec says the runtime MUST use them, even
+// without the idmap option that it only SHOULD carry) or the idmap or ridmap option; ridmap
+// maps every mount of an rbind tree, idmap only the top one. Of the two, the later option wins.
+func IDMapping(m specs.Mount) (mapped, recursive bool) {
+	mapped = len(m.UIDMappings) > 0 || len(m.GIDMappings) > 0
+	for _, o := range m.Options {
+		if opt, ok := MountOptions[o]; ok && opt.Kind == MountIDMap {
+			mapped, recursive = true, opt.Recursive
+		}
+	}
+	return mapped, recursive
 }
 
 // IsBindMount reports whether m is a bind mount: the spec says so when its options hold bind or

@@ -50,6 +50,7 @@ var checks = []check{
 	checkTimeNamespace,
 	checkHostname,
 	checkSysctl,
+	checkNetDevices,
 	checkDevices,
 	checkMaskedPaths,
 	checkReadonlyPaths,

@@ -42,34 +42,89 @@ func checkMount(p string, m specs.Mount) error {
 	return nil
 }
 
-// checkMountIDMaps enforces the runtime-spec's rules for idmapped mounts: mappings come in
-// pairs, and idmap/ridmap without mappings borrow the container's user namespace, so one must
-// exist.
+// checkMountIDMaps enforces the runtime-spec's rules for idmapped mounts: only bind mounts can
+// be idmapped, mappings come in pairs and in ranges the kernel takes, and idmap/ridmap without
+// mappings borrow the container's user namespace, so one must exist.
 func checkMountIDMaps(c *config) error {
 	_, userns := c.namespace(specs.UserNamespace)
 	for i, m := range c.Mounts {
 		p := index("mounts", i)
-		hasUID, hasGID := len(m.UIDMappings) > 0, len(m.GIDMappings) > 0
-		if hasUID != hasGID {
-			missing := p + ".gidMappings"
-			if !hasUID {
-				missing = p + ".uidMappings"
+		if err := checkMountIDMapPairs(p, m); err != nil {
+			return err
+		}
+		hasMaps := len(m.UIDMappings) > 0
+		if mapped, _ := IDMapping(m); mapped && !IsBindMount(m) {
+			if hasMaps {
+				return fieldError(p+".uidMappings", `only a bind mount can be idmapped; add "bind" or "rbind" to %s.options`, p)
 			}
-			return fieldError(missing, "missing; an idmapped mount needs both uidMappings and gidMappings")
+			j := idmapOption(m)
+			return valueError(index(p+".options", j), m.Options[j], `only a bind mount can be idmapped; add "bind" or "rbind"`)
 		}
-		if err := checkIDMappings(p+".uidMappings", m.UIDMappings); err != nil {
+		if j := idmapOption(m); j >= 0 && !hasMaps && userns < 0 {
+			return valueError(index(p+".options", j), m.Options[j], "needs %s.uidMappings and gidMappings, or a user namespace", p)
+		}
+	}
+	return nil
+}
+
+// checkMountIDMapPairs requires both uidMappings and gidMappings or neither, each valid.
+func checkMountIDMapPairs(p string, m specs.Mount) error {
+	hasUID, hasGID := len(m.UIDMappings) > 0, len(m.GIDMappings) > 0
+	if hasUID != hasGID {
+		missing := p + ".gidMappings"
+		if !hasUID {
+			missing = p + ".uidMappings"
+		}
+		return fieldError(missing, "missing; an idmapped mount needs both uidMappings and gidMappings")
+	}
+	for _, f := range []struct {
+		path string
+		maps []specs.LinuxIDMapping
+	}{{p + ".uidMappings", m.UIDMappings}, {p + ".gidMappings", m.GIDMappings}} {
+		if err := checkIDMappings(f.path, f.maps); err != nil {
 			return err
 		}
-		if err := checkIDMappings(p+".gidMappings", m.GIDMappings); err != nil {
+		if err := checkIDMapRanges(f.path, f.maps); err != nil {
 			return err
 		}
-		for j, o := range m.Options {
-			if MountOptions[o].Kind == MountIDMap && !hasUID && userns < 0 {
-				return valueError(index(p+".options", j), o, "needs %s.uidMappings and gidMappings, or a user namespace", p)
+	}
+	return nil
+}
+
+// maxIDMapRanges is the kernel's limit on the lines of a uid_map or gid_map.
+const maxIDMapRanges = 340
+
+// checkIDMapRanges refuses what the kernel refuses with a bare EINVAL when it writes a map: too
+// many ranges, or two ranges that overlap on either side.
+func checkIDMapRanges(path string, maps []specs.LinuxIDMapping) error {
+	if len(maps) > maxIDMapRanges {
+		return fieldError(path, "%d ranges; the kernel takes at most %d", len(maps), maxIDMapRanges)
+	}
+	overlaps := func(a, b, size1, size2 uint32) bool {
+		return uint64(a) < uint64(b)+uint64(size2) && uint64(b) < uint64(a)+uint64(size1)
+	}
+	for i, m := range maps {
+		for j := range i {
+			o := maps[j]
+			if overlaps(m.ContainerID, o.ContainerID, m.Size, o.Size) {
+				return fieldError(index(path, i), "containerID range overlaps %s", index(path, j))
+			}
+			if overlaps(m.HostID, o.HostID, m.Size, o.Size) {
+				return fieldError(index(path, i), "hostID range overlaps %s", index(path, j))
 			}
 		}
 	}
 	return nil
+}
+
+// idmapOption is the index of the first idmap or ridmap option of m, or -1.
+func idmapOption(m specs.Mount) int {
+	for j, o := range m.Options {
+		if MountOptions[o].Kind == MountIDMap {
+			return j
+		}
+	}
+	return -1
 }
 
 // checkRelativeDestinations is a warning: relative destinations work but are deprecated.

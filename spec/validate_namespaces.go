@@ -10,18 +10,6 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// procNamespaceNames maps namespace types to their names under /proc/PID/ns.
-var procNamespaceNames = map[specs.LinuxNamespaceType]string{
-	specs.PIDNamespace:     "pid",
-	specs.NetworkNamespace: "net",
-	specs.MountNamespace:   "mnt",
-	specs.IPCNamespace:     "ipc",
-	specs.UTSNamespace:     "uts",
-	specs.UserNamespace:    "user",
-	specs.CgroupNamespace:  "cgroup",
-	specs.TimeNamespace:    "time",
-}
-
 // namespace returns the linux.namespaces entry of type t and its index, or -1.
 func (c *config) namespace(t specs.LinuxNamespaceType) (specs.LinuxNamespace, int) {
 	for i, ns := range c.linux().Namespaces {
@@ -54,7 +42,8 @@ func (c *config) namespaceAdvice(t specs.LinuxNamespaceType) string {
 // that cannot be examined is reported as not ours: joining it will fail later with its own error.
 func isOwnNamespace(path string, t specs.LinuxNamespaceType) bool {
 	theirs, err1 := os.Stat(path)
-	ours, err2 := os.Stat("/proc/self/ns/" + procNamespaceNames[t])
+	known, _ := NamespaceOf(t)
+	ours, err2 := os.Stat("/proc/self/ns/" + known.Proc)
 	if err1 != nil || err2 != nil {
 		return false
 	}
@@ -66,7 +55,8 @@ func checkNamespaces(c *config) error {
 	first := map[specs.LinuxNamespaceType]int{}
 	for i, ns := range c.linux().Namespaces {
 		p := index("linux.namespaces", i)
-		if !slices.Contains(NamespaceTypes, ns.Type) {
+		known, ok := NamespaceOf(ns.Type)
+		if !ok {
 			return valueError(p+".type", string(ns.Type), "unknown namespace type; want one of %s", namespaceTypeList())
 		}
 		if j, dup := first[ns.Type]; dup {
@@ -74,16 +64,16 @@ func checkNamespaces(c *config) error {
 		}
 		first[ns.Type] = i
 		if ns.Path != "" && !filepath.IsAbs(ns.Path) {
-			return valueError(p+".path", ns.Path, "must be an absolute path such as /proc/1234/ns/%s", procNamespaceNames[ns.Type])
+			return valueError(p+".path", ns.Path, "must be an absolute path such as /proc/1234/ns/%s", known.Proc)
 		}
 	}
 	return nil
 }
 
 func namespaceTypeList() string {
-	names := make([]string, len(NamespaceTypes))
-	for i, t := range NamespaceTypes {
-		names[i] = string(t)
+	names := make([]string, len(Namespaces))
+	for i, ns := range Namespaces {
+		names[i] = string(ns.Type)
 	}
 	return strings.Join(names, ", ")
 }

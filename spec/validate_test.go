@@ -180,12 +180,82 @@ func TestValidateMounts(t *testing.T) {
 			m.GIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}, {}}
 			s.Mounts = append(s.Mounts, m)
 		}, "mounts[7].gidMappings[1].size: must be at least 1"},
+		{"mappings without idmap option", func(s *specs.Spec) {
+			m := bind("/data", "/srv")
+			m.UIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			m.GIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			s.Mounts = append(s.Mounts, m)
+		}, ""},
+		{"mappings on a tmpfs", func(s *specs.Spec) {
+			m := specs.Mount{Destination: "/data", Type: "tmpfs", Source: "tmpfs"}
+			m.UIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			m.GIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			s.Mounts = append(s.Mounts, m)
+		}, `mounts[7].uidMappings: only a bind mount can be idmapped; add "bind" or "rbind" to mounts[7].options`},
+		{"idmap option on a tmpfs", func(s *specs.Spec) {
+			userns(s)
+			s.Mounts = append(s.Mounts, specs.Mount{Destination: "/data", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "idmap"}})
+		}, `mounts[7].options[1] "idmap": only a bind mount can be idmapped`},
+		{"mount mapping past 2^32", func(s *specs.Spec) {
+			m := bind("/data", "/srv", "idmap")
+			m.UIDMappings = []specs.LinuxIDMapping{{HostID: 4294967295, Size: 2}}
+			m.GIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			s.Mounts = append(s.Mounts, m)
+		}, "mounts[7].uidMappings[0]: range of 2 ids"},
+		{"overlapping container ranges", func(s *specs.Spec) {
+			m := bind("/data", "/srv", "ridmap")
+			m.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 10}, {ContainerID: 9, HostID: 2000, Size: 1}}
+			m.GIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			s.Mounts = append(s.Mounts, m)
+		}, "mounts[7].uidMappings[1]: containerID range overlaps mounts[7].uidMappings[0]"},
+		{"overlapping host ranges", func(s *specs.Spec) {
+			m := bind("/data", "/srv", "idmap")
+			m.UIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			m.GIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 10}, {ContainerID: 10, HostID: 1005, Size: 10}}
+			s.Mounts = append(s.Mounts, m)
+		}, "mounts[7].gidMappings[1]: hostID range overlaps mounts[7].gidMappings[0]"},
+		{"adjacent ranges", func(s *specs.Spec) {
+			m := bind("/data", "/srv", "idmap")
+			m.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 1000, Size: 10}, {ContainerID: 10, HostID: 1010, Size: 10}}
+			m.GIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			s.Mounts = append(s.Mounts, m)
+		}, ""},
+		{"too many ranges", func(s *specs.Spec) {
+			m := bind("/data", "/srv", "idmap")
+			for i := range uint32(341) {
+				m.UIDMappings = append(m.UIDMappings, specs.LinuxIDMapping{ContainerID: i, HostID: 1000 + i, Size: 1})
+			}
+			m.GIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 10}}
+			s.Mounts = append(s.Mounts, m)
+		}, "mounts[7].uidMappings: 341 ranges; the kernel takes at most 340"},
 	})
+}
+
+func TestIDMapping(t *testing.T) {
+	maps := []specs.LinuxIDMapping{{HostID: 1000, Size: 1}}
+	for _, tt := range []struct {
+		name              string
+		m                 specs.Mount
+		mapped, recursive bool
+	}{
+		{"plain bind", specs.Mount{Options: []string{"rbind"}}, false, false},
+		{"idmap", specs.Mount{Options: []string{"rbind", "idmap"}}, true, false},
+		{"ridmap", specs.Mount{Options: []string{"bind", "ridmap"}}, true, true},
+		{"later option wins", specs.Mount{Options: []string{"ridmap", "idmap"}}, true, false},
+		{"mappings alone", specs.Mount{Options: []string{"rbind"}, UIDMappings: maps, GIDMappings: maps}, true, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			mapped, recursive := IDMapping(tt.m)
+			if mapped != tt.mapped || recursive != tt.recursive {
+				t.Errorf("IDMapping = %v, %v; want %v, %v", mapped, recursive, tt.mapped, tt.recursive)
+			}
+		})
+	}
 }
 
 func TestValidateNamespaces(t *testing.T) {
 	runValidateCases(t, []validateCase{
-		{"unknown type", func(s *specs.Spec) { s.Linux.Namespaces[1].Type = "net" }, `linux.namespaces[1].type "net": unknown namespace type; want one of pid, network,`},
+		{"unknown type", func(s *specs.Spec) { s.Linux.Namespaces[1].Type = "net" }, `linux.namespaces[1].type "net": unknown namespace type; want one of cgroup, ipc, mount,`},
 		{"duplicate", func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.IPCNamespace})
 		}, `linux.namespaces[5].type "ipc": duplicate of linux.namespaces[2]`},
@@ -333,7 +403,7 @@ func TestKnownTables(t *testing.T) {
 	if len(MountOptions) != 62 {
 		t.Errorf("MountOptions has %d entries, want the 61 of the runtime-spec 1.3 table and rnodev", len(MountOptions))
 	}
-	if len(Rlimits) != 16 || len(NamespaceTypes) != 8 {
-		t.Errorf("got %d rlimits and %d namespace types, want 16 and 8", len(Rlimits), len(NamespaceTypes))
+	if len(Rlimits) != 16 || len(Namespaces) != 8 {
+		t.Errorf("got %d rlimits and %d namespace types, want 16 and 8", len(Rlimits), len(Namespaces))
 	}
 }

@@ -168,88 +168,6 @@ func TestSetSize(t *testing.T) {
 	}
 }
 
-// socketPair returns two connected unix stream sockets.
-func socketPair(t *testing.T) (a, b *os.File) {
-	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, b = os.NewFile(uintptr(fds[0]), "a"), os.NewFile(uintptr(fds[1]), "b")
-	t.Cleanup(func() { a.Close(); b.Close() })
-	return a, b
-}
-
-func sameFile(t *testing.T, f, g *os.File) bool {
-	t.Helper()
-	var sf, sg unix.Stat_t
-	if err := unix.Fstat(int(f.Fd()), &sf); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Fstat(int(g.Fd()), &sg); err != nil {
-		t.Fatal(err)
-	}
-	return sf.Dev == sg.Dev && sf.Ino == sg.Ino
-}
-
-func TestSendRecvFd(t *testing.T) {
-	master, _, _ := newPty(t)
-	regular, err := os.Create(t.TempDir() + "/file")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer regular.Close()
-	tests := []struct {
-		name string
-		f    *os.File
-	}{
-		{"pty master", master},
-		{"regular file", regular},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			a, b := socketPair(t)
-			if err := SendFd(a, tt.f); err != nil {
-				t.Fatalf("SendFd: %v", err)
-			}
-			got, err := RecvFd(b)
-			if err != nil {
-				t.Fatalf("RecvFd: %v", err)
-			}
-			defer got.Close()
-			if got.Fd() == tt.f.Fd() {
-				t.Errorf("received the same fd number %d: not a new descriptor", got.Fd())
-			}
-			if !sameFile(t, got, tt.f) {
-				t.Error("received fd refers to a different file")
-			}
-			if got.Name() != tt.f.Name() {
-				t.Errorf("name = %q, want %q", got.Name(), tt.f.Name())
-			}
-			if flags, _ := unix.FcntlInt(got.Fd(), unix.F_GETFD, 0); flags&unix.FD_CLOEXEC == 0 {
-				t.Error("received fd is not close-on-exec")
-			}
-		})
-	}
-}
-
-func TestRecvFdErrors(t *testing.T) {
-	t.Run("closed peer is EOF", func(t *testing.T) {
-		a, b := socketPair(t)
-		a.Close()
-		if _, err := RecvFd(b); !errors.Is(err, io.EOF) {
-			t.Errorf("RecvFd = %v, want io.EOF", err)
-		}
-	})
-	t.Run("data without fd", func(t *testing.T) {
-		a, b := socketPair(t)
-		a.Write([]byte("hello"))
-		if _, err := RecvFd(b); err == nil || !strings.Contains(err.Error(), "got 0 fds") {
-			t.Errorf("RecvFd = %v, want a missing-fd error", err)
-		}
-	})
-}
-
 func TestRelayCopiesBothWays(t *testing.T) {
 	master, slave, _ := newPty(t)
 	inR, inW, _ := os.Pipe()
@@ -273,14 +191,12 @@ func TestRelayCopiesBothWays(t *testing.T) {
 	if got := readWithin(t, outR, "output\r\n", 2*time.Second); !strings.Contains(got, "output") {
 		t.Errorf("stdout read %q", got)
 	}
-	// Closing the container's side ends Wait.
+	// Closing the container's side ends Drain at once.
 	slave.Close()
-	waited := make(chan struct{})
-	go func() { r.Wait(); close(waited) }()
-	select {
-	case <-waited:
-	case <-time.After(2 * time.Second):
-		t.Fatal("Wait did not return after the slave closed")
+	start := time.Now()
+	r.Drain()
+	if took := time.Since(start); took >= drainIdle {
+		t.Errorf("Drain took %v after the slave closed, want < %v", took, drainIdle)
 	}
 	inW.Close()
 	outW.Close()
@@ -336,5 +252,76 @@ func TestSetControllingTerminal(t *testing.T) {
 	}
 	if !strings.Contains(got, want) {
 		t.Errorf("helper wrote %q, want %q", got, want)
+	}
+}
+
+func TestClearONLCR(t *testing.T) {
+	master, slave, _ := newPty(t)
+	if err := ClearONLCR(slave); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := slave.Write([]byte("a\nb\n")); err != nil {
+		t.Fatal(err)
+	}
+	got := readWithin(t, master, "b\n", 2*time.Second)
+	if got != "a\nb\n" {
+		t.Errorf("master read %q, want %q", got, "a\nb\n")
+	}
+}
+
+// TestRelayDrain: once the program has exited, a process still holding the pty must not keep
+// the relay (and so berth exec -t) waiting, and what was written before must still arrive.
+func TestRelayDrain(t *testing.T) {
+	tests := []struct {
+		name    string
+		writer  bool // something keeps writing to the pty while Drain runs
+		maxTime time.Duration
+	}{
+		{"slave held, silent", false, drainIdle + 500*time.Millisecond},
+		{"slave held, writing", true, drainLimit + 500*time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			master, slave, _ := newPty(t)
+			inR, inW, _ := os.Pipe()
+			defer inR.Close()
+			defer inW.Close()
+			outR, outW, _ := os.Pipe()
+			defer outR.Close()
+			defer outW.Close()
+			var out bytes.Buffer
+			copied := make(chan struct{})
+			go func() { io.Copy(&out, outR); close(copied) }()
+			r, err := startRelay(master, inR, outW)
+			if err != nil {
+				t.Fatal(err)
+			}
+			slave.Write([]byte("last words\n"))
+			stop := make(chan struct{})
+			defer close(stop)
+			if tt.writer {
+				go func() {
+					for {
+						select {
+						case <-stop:
+							return
+						case <-time.After(10 * time.Millisecond):
+							slave.Write([]byte("."))
+						}
+					}
+				}()
+			}
+			start := time.Now()
+			r.Drain()
+			if took := time.Since(start); took > tt.maxTime {
+				t.Errorf("Drain took %v, want at most %v", took, tt.maxTime)
+			}
+			r.Close()
+			outW.Close()
+			<-copied
+			if !strings.Contains(out.String(), "last words") {
+				t.Errorf("relayed %q, want the last words", out.String())
+			}
+		})
 	}
 }

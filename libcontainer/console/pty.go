@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/containerd/console"
 	"golang.org/x/sys/unix"
 )
 
@@ -64,6 +65,18 @@ func openSlave(master *os.File, slavePath string) (*os.File, error) {
 		return nil, fmt.Errorf("open %s: ioctl TIOCGPTPEER: %w", slavePath, err)
 	}
 	return os.OpenFile(slavePath, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+}
+
+// ClearONLCR stops the terminal f from turning "\n" into "\r\n" on output, as runc does: a
+// client reading the container's output through the pty gets the lines the program wrote, so
+// `berth run c | head -1` gives "/root", not "/root\r". The relaying side's own terminal adds
+// the "\r" back when it displays them.
+func ClearONLCR(f *os.File) error {
+	err := control(f, func(fd uintptr) error { return console.ClearONLCR(fd) })
+	if err != nil {
+		return fmt.Errorf("%s: clear ONLCR: %w", f.Name(), err)
+	}
+	return nil
 }
 
 // SetSize sets the window size of the terminal f (either side of a pty).

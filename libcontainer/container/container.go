@@ -13,6 +13,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/cgroups"
+	"github.com/berth-runtime/berth/libcontainer/netdev"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
 
@@ -21,6 +22,11 @@ type Container struct {
 	dir   *state.Dir
 	state *state.State
 	cg    *cgroups.Manager // nil until loaded; see cgroup()
+	// movedNetDevs: linux.netDevices moved into init's network namespace by this create, and
+	// that namespace, held open until create ends so that abort can give them back even after
+	// init died.
+	movedNetDevs []netdev.Moved
+	netNS        *os.File
 }
 
 // Open locks and loads the container with the ID.

@@ -58,6 +58,7 @@ func Create(o *CreateOptions) (*Container, error) {
 }
 
 func create(o *CreateOptions) (c *Container, l *launched, err error) {
+	phases := newPhaseLog("create", o.ID)
 	bundle, err := filepath.Abs(o.Bundle)
 	if err != nil {
 		return nil, nil, fmt.Errorf("bundle %q: %w", o.Bundle, err)
@@ -75,6 +76,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	for _, w := range spec.Warnings(s) {
 		slog.Warn("config.json: "+w.Error(), "id", o.ID)
 	}
+	phases.done("config", "config loaded and validated", "bundle", bundle)
 	if err := checkTerminalFlags(s, o); err != nil {
 		return nil, nil, err
 	}
@@ -108,11 +110,14 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		if err != nil {
 			c.abort(l)
 			c = nil
+			return
 		}
+		c.releaseNetNS()
 	}()
 	if err := c.createCgroup(o); err != nil {
 		return c, nil, err
 	}
+	phases.done("cgroup", "cgroup made")
 	if err := dir.Save(c.state); err != nil {
 		return c, nil, err
 	}
@@ -131,11 +136,14 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		stdio:    o.stdio,
 	}, plan)
 	if err != nil {
-		return c, l, err
+		return c, l, l.explain(err)
 	}
+	phases.done("clone", "init cloned", "pid", l.pid)
 	if err := c.configure(l, o, plan); err != nil {
-		return c, l, c.explainInitDeath(err)
+		return c, l, l.explain(c.explainInitDeath(err))
 	}
+	phases.done("init", "init ready: namespaces, mounts and hooks done")
+	l.logs.flush()
 	// Now that init's own threads are counted, the pids limit can hold the program to it.
 	if err := c.cg.ApplyDeferred(); err != nil {
 		return c, l, err
@@ -143,7 +151,11 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err := dir.Save(c.state); err != nil {
 		return c, l, err
 	}
-	return c, l, c.publishPid(l, o)
+	if err := publishPid(c.state.Pid, l.pidfd, o.PidFile, o.PidfdSocket); err != nil {
+		return c, l, err
+	}
+	phases.done("state", "state saved", "pid", c.state.Pid)
+	return c, l, nil
 }
 
 // createCgroup prepares the container's cgroup. With cgroupfs it is made and limited now, so
@@ -207,6 +219,9 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		}
 		c.state.Cgroup = c.cg.Save()
 	}
+	if err := c.moveNetDevices(l.pid); err != nil {
+		return err
+	}
 	cfg := &protocol.InitConfig{
 		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
 		PreserveFds: o.ListenFds + o.PreserveFds, State: c.state.Spec(state.Creating),
@@ -214,35 +229,25 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 		InUserNS:    plan.Has(specs.UserNamespace),
 		NewUTSNS:    plan.New(specs.UTSNamespace),
 		NewCgroupNS: plan.InitMakesCgroupNS(),
+		InCgroupNS:  plan.Has(specs.CgroupNamespace),
 	}
-	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
+	if err := protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindConfig, Config: cfg}); err != nil {
 		if errors.Is(err, protocol.ErrTooLarge) {
 			return fmt.Errorf("config.json is too large for berth: %w", err)
 		}
 		return err
 	}
-	for {
-		m, err := protocol.Receive(l.sync)
-		if err != nil {
-			return initFailed(err)
-		}
-		switch m.Type {
-		case protocol.TypeReady:
-			c.state.Creating = false
-			return nil
-		case protocol.TypeError:
-			return protocol.RemoteError(m.Error)
-		case protocol.TypeHooks:
-			if err := c.runCreateRuntimeHooks(); err != nil {
-				return err
-			}
-			if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeHooksDone}); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
-		}
+	userns := usernsCache{} // for idmapped mounts
+	defer userns.close()
+	_, err = protocol.Serve(l.sync, map[protocol.Kind]protocol.Handler{
+		protocol.KindIDMap: func(m *protocol.Message) error { return c.idmapMount(l, m, userns) },
+		protocol.KindHooks: func(*protocol.Message) error { return c.serveHooks(l) },
+	}, protocol.KindReady)
+	if err != nil {
+		return initFailed(err)
 	}
+	c.state.Creating = false
+	return nil
 }
 
 // explainInitDeath names the memory limit when init died on the way because the container's
@@ -270,6 +275,14 @@ func initFailed(err error) error {
 	return err
 }
 
+// serveHooks runs the prestart and createRuntime hooks while init waits, its mounts in place.
+func (c *Container) serveHooks(l *launched) error {
+	if err := c.runCreateRuntimeHooks(); err != nil {
+		return err
+	}
+	return protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindHooksDone})
+}
+
 func (c *Container) runCreateRuntimeHooks() error {
 	h := c.state.Config.Hooks
 	st := c.state.Spec(state.Creating)
@@ -280,8 +293,10 @@ func (c *Container) runCreateRuntimeHooks() error {
 	return hooks.Run("createRuntime", h.CreateRuntime, st)
 }
 
-// abort undoes a failed create: kill init, reap it, remove its cgroup and the state directory.
+// abort undoes a failed create: give moved network devices back, kill init, reap it, remove its
+// cgroup and the state directory.
 func (c *Container) abort(l *launched) {
+	c.returnNetDevices()
 	if l != nil {
 		l.kill()
 		l.release()
@@ -294,23 +309,4 @@ func (c *Container) abort(l *launched) {
 	if err := c.dir.Remove(); err != nil {
 		slog.Warn("cleanup after failed create", "id", c.state.ID, "error", err)
 	}
-}
-
-// publishPid writes --pid-file and sends a pidfd to --pidfd-socket.
-func (c *Container) publishPid(l *launched, o *CreateOptions) error {
-	if o.PidFile != "" {
-		abs, err := filepath.Abs(o.PidFile)
-		if err != nil {
-			return fmt.Errorf("--pid-file: %w", err)
-		}
-		if err := state.WriteFileAtomic(abs, []byte(strconv.Itoa(c.state.Pid)), 0o644); err != nil {
-			return fmt.Errorf("--pid-file: %w", err)
-		}
-	}
-	if o.PidfdSocket != "" {
-		if err := sendPidfd(o.PidfdSocket, l.pidfd); err != nil {
-			return fmt.Errorf("--pidfd-socket: %w", err)
-		}
-	}
-	return nil
 }

@@ -27,6 +27,7 @@ func Delete(root, id string, force bool) error {
 }
 
 func (c *Container) delete(force bool) error {
+	phases := newPhaseLog("delete", c.state.ID)
 	switch status := c.Status(); status {
 	case string(state.Running):
 		if !force {
@@ -52,6 +53,7 @@ func (c *Container) delete(force bool) error {
 		if err := c.killAndWait(); err != nil {
 			return fmt.Errorf("kill: %w", err)
 		}
+		phases.done("kill", "container's processes killed")
 	}
 	return c.destroy()
 }
@@ -59,6 +61,7 @@ func (c *Container) delete(force bool) error {
 // destroy removes the cgroup, runs the poststop hooks and removes the state directory; init is
 // already dead.
 func (c *Container) destroy() error {
+	phases := newPhaseLog("delete", c.state.ID)
 	if c.state.Cgroup != nil {
 		cg, err := c.cgroup()
 		if err == nil {
@@ -67,12 +70,18 @@ func (c *Container) destroy() error {
 		if err != nil {
 			return err
 		}
+		phases.done("cgroup", "cgroup removed")
 	}
 	if c.state.Config != nil && c.state.Config.Hooks != nil && c.state.Pid != 0 {
 		h := c.state.Config.Hooks
 		hooks.RunAll("poststop", h.Poststop, c.state.Spec(state.Stopped), func(err error) {
 			slog.Warn("poststop hook failed", "id", c.state.ID, "error", err)
 		})
+		phases.done("hooks", "poststop hooks run")
 	}
-	return c.dir.Remove()
+	if err := c.dir.Remove(); err != nil {
+		return err
+	}
+	phases.done("state", "state removed")
+	return nil
 }

@@ -4,14 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
-	"strconv"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/sched"
@@ -66,6 +65,7 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if err != nil {
 		if l != nil {
 			l.kill()
+			err = l.explain(err)
 			l.release()
 		}
 		return 1, err
@@ -75,7 +75,9 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 		return 0, nil
 	}
 	fwd.target <- l.pidfd
+	phases := newPhaseLog("exec", c.state.ID)
 	code, err := c.waitExec(l, consoleHost, o.Process.Terminal)
+	phases.done("wait", "program exited", "status", code)
 	io.wait()
 	return code, err
 }
@@ -114,6 +116,7 @@ func execConsole(o *ExecOptions) (host, child *os.File, err error) {
 // launchExec starts init in the container's namespaces and cgroup and waits until it has
 // become the program (EOF on the sync socket) or failed.
 func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launched, error) {
+	phases := newPhaseLog("exec", c.state.ID)
 	pidfd, err := c.openInit()
 	if err != nil {
 		return nil, err
@@ -132,6 +135,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if err != nil {
 		return l, err
 	}
+	phases.done("clone", "init cloned into the container's namespaces", "pid", l.pid)
 	// The namespace files were opened by path: make sure they still were init's.
 	if exited(pidfd) {
 		return l, errNotRunning
@@ -144,13 +148,15 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	spec := *c.state.Config
 	spec.Process = o.Process
 	cfg := &protocol.InitConfig{Spec: &spec, Exec: true, PreserveFds: o.PreserveFds, State: c.state.Spec(state.Running)}
-	if err := protocol.Send(l.sync, &protocol.Message{Type: protocol.TypeConfig, Config: cfg}); err != nil {
+	if err := protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindConfig, Config: cfg}); err != nil {
 		return l, err
 	}
 	if err := c.awaitExec(l.sync, state.Running); err != nil {
 		return l, err
 	}
-	return l, publishExecPid(l, o)
+	phases.done("exec", "program started")
+	l.logs.flush()
+	return l, publishPid(l.pid, l.pidfd, o.PidFile, o.PidfdSocket)
 }
 
 // withInitialAffinity runs start with this thread bound to process.execCPUAffinity.initial, so
@@ -179,29 +185,11 @@ func exited(pidfd int) bool {
 	return n > 0
 }
 
-func publishExecPid(l *launched, o *ExecOptions) error {
-	if o.PidFile != "" {
-		abs, err := filepath.Abs(o.PidFile)
-		if err != nil {
-			return fmt.Errorf("--pid-file: %w", err)
-		}
-		if err := state.WriteFileAtomic(abs, []byte(strconv.Itoa(l.pid)), 0o644); err != nil {
-			return fmt.Errorf("--pid-file: %w", err)
-		}
-	}
-	if o.PidfdSocket != "" {
-		if err := sendPidfd(o.PidfdSocket, l.pidfd); err != nil {
-			return fmt.Errorf("--pidfd-socket: %w", err)
-		}
-	}
-	return nil
-}
-
 // waitExec relays signals and the terminal until the program exits, and returns its status.
 func (c *Container) waitExec(l *launched, consoleHost *os.File, terminal bool) (int, error) {
 	var relay *console.Relay
 	if consoleHost != nil && terminal {
-		master, err := console.RecvFd(consoleHost)
+		master, err := fdpass.Recv(consoleHost)
 		if err != nil {
 			l.kill()
 			return 1, fmt.Errorf("receive terminal: %w", err)
@@ -213,7 +201,7 @@ func (c *Container) waitExec(l *launched, consoleHost *os.File, terminal bool) (
 	}
 	ws := l.reap()
 	if relay != nil {
-		relay.Wait()
+		relay.Drain()
 		relay.Close()
 	}
 	return exitCode(ws), nil

@@ -29,6 +29,7 @@ type launched struct {
 	sync  *os.File
 	// ours is true while init is berth's child and must be reaped by berth.
 	ours bool
+	logs *initLogRelay // init's log stream, relayed into berth's logger
 }
 
 // launchSpec says what init gets besides its namespaces and cgroup.
@@ -51,6 +52,17 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	}
 	defer initSync.Close()
 	l := &launched{sync: hostSync, pidfd: -1}
+	logHost, logChild, err := newLogStream()
+	if err != nil {
+		hostSync.Close()
+		return nil, err
+	}
+	defer logChild.Close()
+	defer func() {
+		if l.logs == nil {
+			logHost.Close()
+		}
+	}()
 
 	extra := preservedFiles(ls.preserve)
 	// init gets only berth's own variables: nothing of the caller's environment (which might
@@ -74,6 +86,8 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	if ls.console != nil {
 		add(initproc.EnvConsoleFd, ls.console)
 	}
+	add(protocol.EnvLogFd, logChild)
+	env = append(env, protocol.EnvLogLevel+"="+logStreamLevel(slog.Default()))
 	nsFiles, nsEnv, err := plan.OpenJoins(3+len(extra), syncFd)
 	if err != nil {
 		hostSync.Close()
@@ -122,6 +136,7 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 		return nil, fmt.Errorf("start init: %w", err)
 	}
 	l.pid, l.ours = l.cmd.Process.Pid, true
+	l.logs = startInitLogRelay(logHost, slog.Default(), c.state.ID)
 	if plan.Forks() {
 		if err := l.adoptForkedInit(); err != nil {
 			return l, err
@@ -167,7 +182,7 @@ func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, 
 // adoptForkedInit reads the PID of the init that nsenter forked (a child of ours through
 // CLONE_PARENT) and reaps the intermediate process.
 func (l *launched) adoptForkedInit() error {
-	m, err := protocol.Expect(l.sync, protocol.TypePid)
+	m, err := protocol.Expect(l.sync, protocol.KindPid)
 	werr := l.cmd.Wait()
 	if err != nil {
 		if err == protocol.ErrClosed && werr != nil {
@@ -212,8 +227,18 @@ func (l *launched) reap() unix.WaitStatus {
 	return ws
 }
 
-// release closes berth's ends; init, if it lives on, is no longer berth's business.
+// explain adds to err, which ended init's setup, what init logged as its last words.
+func (l *launched) explain(err error) error {
+	if l == nil {
+		return err
+	}
+	return l.logs.explain(err)
+}
+
+// release closes berth's ends; init, if it lives on, is no longer berth's business. Its log
+// records written until now are relayed; later ones are not read.
 func (l *launched) release() {
+	l.logs.finish()
 	if l.sync != nil {
 		l.sync.Close()
 		l.sync = nil

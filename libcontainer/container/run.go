@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/signals"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
@@ -68,16 +69,18 @@ func runForeground(o *RunOptions) (int, error) {
 		return 1, c.fail(l, err)
 	}
 	if err := c.Start(); err != nil {
-		return 1, c.fail(l, err)
+		return 1, c.fail(l, l.explain(err))
 	}
 	// Unlock while the program runs, so that state, kill, ps and friends can work on it.
 	c.Close()
+	phases := newPhaseLog("run", o.ID)
 	ws := l.reap()
+	phases.done("wait", "program exited", "status", exitCode(ws))
 	if o.stdio != nil {
 		o.stdio.wait()
 	}
 	if relay != nil {
-		relay.Wait()
+		relay.Drain()
 		relay.Close()
 	}
 	if !o.Keep {
@@ -93,7 +96,7 @@ func relayTerminal(c *Container, consoleHost *os.File) (*console.Relay, error) {
 	if consoleHost == nil || !c.state.Config.Process.Terminal {
 		return nil, nil
 	}
-	master, err := console.RecvFd(consoleHost)
+	master, err := fdpass.Recv(consoleHost)
 	if err != nil {
 		return nil, fmt.Errorf("receive terminal from init: %w", err)
 	}

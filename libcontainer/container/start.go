@@ -9,7 +9,6 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
-	"github.com/berth-runtime/berth/libcontainer/console"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/seccomp"
@@ -26,6 +25,7 @@ func (c *Container) Start() error {
 	default:
 		return fmt.Errorf("cannot start an already %s container", status)
 	}
+	phases := newPhaseLog("start", c.state.ID)
 	conn, err := dialStart(c.dir.Path)
 	if err != nil {
 		return fmt.Errorf("cannot start: init is gone (%w)", err)
@@ -35,17 +35,25 @@ func (c *Container) Start() error {
 	if err := os.Remove(filepath.Join(c.dir.Path, state.StartSocket)); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeStart}); err != nil {
+	logs, err := sendStart(conn, slog.Default(), c.state.ID)
+	if err != nil {
 		return err
 	}
+	defer logs.finish()
 	if err := c.awaitExec(conn, state.Created); err != nil {
 		// The program may run without what it needed (its seccomp listener): stop it.
 		if kerr := c.killAndWait(); kerr != nil {
-			return fmt.Errorf("%w (and stopping the container failed: %v)", err, kerr)
+			err = fmt.Errorf("%w (and stopping the container failed: %v)", err, kerr)
 		}
+		return logs.explain(err)
+	}
+	logs.stop() // init exec'd: its records are all in
+	phases.done("exec", "program started")
+	if err := c.runPoststartHooks(); err != nil {
 		return err
 	}
-	return c.runPoststartHooks()
+	phases.done("hooks", "poststart hooks run")
+	return nil
 }
 
 // runPoststartHooks runs the poststart hooks; one failing stops the container, as runtime-spec
@@ -54,33 +62,18 @@ func (c *Container) Start() error {
 // close-on-exec), or init reports an error. A seccomp notify fd on the way goes to the
 // container's listener.
 func (c *Container) awaitExec(conn *os.File, status specs.ContainerState) error {
-	for {
-		m, err := protocol.Receive(conn)
-		switch {
-		case errors.Is(err, protocol.ErrClosed):
-			return nil
-		case err != nil:
-			return err
-		case m.Type == protocol.TypeError:
-			return protocol.RemoteError(m.Error)
-		case m.Type == protocol.TypeSeccompFd:
-			if err := c.forwardNotifyFd(conn, status); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("protocol: unexpected %q message from init", m.Type)
-		}
+	_, err := protocol.Serve(conn, map[protocol.Kind]protocol.Handler{
+		protocol.KindSeccompFd: func(m *protocol.Message) error { return c.forwardNotifyFd(m.File, status) },
+	})
+	if errors.Is(err, protocol.ErrClosed) {
+		return nil
 	}
+	return err
 }
 
-// forwardNotifyFd receives the seccomp notify fd from init and sends it, with the container's
-// state, to linux.seccomp.listenerPath.
-func (c *Container) forwardNotifyFd(conn *os.File, status specs.ContainerState) error {
-	fd, err := console.RecvFd(conn)
-	if err != nil {
-		return fmt.Errorf("linux.seccomp: receive notify fd from init: %w", err)
-	}
-	defer fd.Close()
+// forwardNotifyFd sends the seccomp notify fd init handed over, with the container's state, to
+// linux.seccomp.listenerPath.
+func (c *Container) forwardNotifyFd(fd *os.File, status specs.ContainerState) error {
 	sc := c.state.Config.Linux.Seccomp
 	if err := seccomp.SendNotifyFd(sc.ListenerPath, fd, c.state.Spec(status), sc.ListenerMetadata); err != nil {
 		return fmt.Errorf("linux.seccomp.listenerPath %q: %w", sc.ListenerPath, err)

@@ -33,6 +33,10 @@ const (
 	Poststop        = "poststop"
 )
 
+// Kinds are the hook kinds berth runs, in the order of the container's life, for `berth
+// features`.
+var Kinds = []string{Prestart, CreateRuntime, CreateContainer, StartContainer, Poststart, Poststop}
+
 // pipeGrace bounds how long Run waits for a hook's stdout/stderr to reach EOF after the hook
 // itself has exited: a hook that leaves a daemon behind holding the pipes must not hang berth.
 const pipeGrace = 200 * time.Millisecond

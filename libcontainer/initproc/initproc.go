@@ -38,18 +38,32 @@ func Main() {
 		fmt.Fprintln(os.Stderr, "berth init:", err)
 		os.Exit(1)
 	}
+	openLog()
 	i := &initProcess{sync: sync}
 	// run returns only when something failed: on success it has become the user's program.
-	err = i.run()
+	err = i.runOrRecover()
 	// The host prints the error; stderr may be the container's console, so stay quiet there.
 	w := i.sync
 	if i.startConn != nil {
 		w = i.startConn
 	}
-	if w == nil || protocol.Send(w, &protocol.Message{Type: protocol.TypeError, Error: err.Error()}) != nil {
+	if w == nil || protocol.Send(w, &protocol.Message{Kind: protocol.KindError, Error: err.Error()}) != nil {
+		// No one to send the error frame to: the log stream may still reach the host.
+		logError(err.Error())
 		fmt.Fprintln(os.Stderr, "berth init:", err)
 	}
 	os.Exit(1)
+}
+
+// runOrRecover is run, with a panic turned into an error, so that the host hears why init died
+// instead of "exited without saying why".
+func (i *initProcess) runOrRecover() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("init: internal error: %v", r)
+		}
+	}()
+	return i.run()
 }
 
 func fdFromEnv(name string) (*os.File, error) {
@@ -78,7 +92,8 @@ func waitForStart(ln *os.File) (*os.File, error) {
 			return nil, fmt.Errorf("wait for start: %w", err)
 		}
 		conn := os.NewFile(uintptr(fd), "start connection")
-		if _, err := protocol.Expect(conn, protocol.TypeStart); err == nil {
+		if m, err := protocol.Expect(conn, protocol.KindStart); err == nil {
+			takeLogStream(m)
 			return conn, nil
 		}
 		// A connection that did not say start (a probe, a crashed start): keep waiting.

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
 	"github.com/berth-runtime/berth/libcontainer/lsm"
 	"github.com/berth-runtime/berth/libcontainer/process"
@@ -26,6 +27,7 @@ type initProcess struct {
 	cfg       *protocol.InitConfig
 	spec      *specs.Spec
 	slave     *os.File // the pty slave when process.terminal is set
+	rootfs    *rootfs.Config
 	filter    *seccomp.Filter
 }
 
@@ -42,11 +44,12 @@ func (i *initProcess) run() error {
 	if err != nil {
 		return err
 	}
-	msg, err := protocol.Expect(i.sync, protocol.TypeConfig)
+	msg, err := protocol.Expect(i.sync, protocol.KindConfig)
 	if err != nil {
 		return err
 	}
 	i.cfg, i.spec = msg.Config, msg.Config.Spec
+	logPhase("config", "config received from the host")
 	if i.spec == nil || i.spec.Process == nil || (startLn == nil && !i.cfg.Exec) {
 		return fmt.Errorf("init: incomplete config from the host")
 	}
@@ -62,17 +65,23 @@ func (i *initProcess) run() error {
 	if err := i.setupNamespaced(); err != nil {
 		return err
 	}
+	logPhase("namespaces", "namespaces set up: hostname, sysctls, keyring")
 	if err := i.setupRootfs(); err != nil {
 		return err
 	}
+	logPhase("rootfs", "root entered: pivot_root, masked and read-only paths")
 	if err := i.setupConsole(consoleSock); err != nil {
+		return err
+	}
+	if err := i.finishRootfs(); err != nil {
 		return err
 	}
 	prog, err := i.prepareProcess()
 	if err != nil {
 		return err
 	}
-	if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeReady}); err != nil {
+	logPhase("process", "process prepared: console, rlimits, cwd, program found")
+	if err := protocol.Send(i.sync, &protocol.Message{Kind: protocol.KindReady}); err != nil {
 		return err
 	}
 	i.sync.Close()
@@ -81,6 +90,7 @@ func (i *initProcess) run() error {
 	if i.startConn, err = waitForStart(startLn); err != nil {
 		return err
 	}
+	logPhase("start", "start received")
 	return i.execProgram(prog)
 }
 
@@ -151,27 +161,34 @@ func sysctlPath(key string) (string, bool) {
 }
 
 // setupRootfs builds the container's filesystem and runs the hooks that belong between the
-// mounts and pivot_root: prestart/createRuntime on the host, createContainer here.
+// mounts and pivot_root: prestart/createRuntime on the host, createContainer here. The masks
+// and read-only remounts wait for finishRootfs, after /dev/console exists.
 func (i *initProcess) setupRootfs() error {
-	rc := &rootfs.Config{Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot, InUserNS: i.cfg.InUserNS}
+	rc := &rootfs.Config{
+		Spec: i.spec, Rootfs: i.cfg.Rootfs, NoPivot: i.cfg.NoPivot,
+		InUserNS: i.cfg.InUserNS, CgroupNS: i.cfg.InCgroupNS, IDMap: i.requestIDMap,
+	}
+	i.rootfs = rc
 	if i.cfg.NewMountNS {
 		if err := rootfs.Prepare(rc); err != nil {
 			return err
 		}
 	}
+	logPhase("mounts", "mounts done")
 	if h := i.spec.Hooks; h != nil {
 		//lint:ignore SA1019 prestart is deprecated but still part of the spec, and runc honours it
 		if len(h.Prestart) > 0 || len(h.CreateRuntime) > 0 {
-			if err := protocol.Send(i.sync, &protocol.Message{Type: protocol.TypeHooks}); err != nil {
+			if err := protocol.Send(i.sync, &protocol.Message{Kind: protocol.KindHooks}); err != nil {
 				return err
 			}
-			if _, err := protocol.Expect(i.sync, protocol.TypeHooksDone); err != nil {
+			if _, err := protocol.Expect(i.sync, protocol.KindHooksDone); err != nil {
 				return err
 			}
 		}
 		if err := hooks.Run(hooks.CreateContainer, h.CreateContainer, i.cfg.State); err != nil {
 			return err
 		}
+		logPhase("hooks", "createContainer hooks run (prestart, createRuntime on the host)")
 	}
 	if !i.cfg.NewMountNS {
 		return nil
@@ -179,10 +196,27 @@ func (i *initProcess) setupRootfs() error {
 	if err := rootfs.Enter(rc); err != nil {
 		return err
 	}
-	if err := process.MakeCwd(i.spec.Process); err != nil {
+	return process.MakeCwd(i.spec.Process)
+}
+
+// finishRootfs is the last step of the rootfs, once every mount point, device node and
+// /dev/console is there: masked and read-only paths, then the read-only remounts (the "ro" of
+// a tmpfs or of /dev, and root.readonly), as runc does.
+func (i *initProcess) finishRootfs() error {
+	if !i.cfg.NewMountNS {
+		return nil
+	}
+	return rootfs.Finish(i.rootfs)
+}
+
+// requestIDMap hands the detached clone of idmapped mount spec.Mounts[index] to the host, which
+// gives it its id mappings (package idmap), and waits for it to be done.
+func (i *initProcess) requestIDMap(index int, mnt *os.File) error {
+	if err := protocol.Send(i.sync, &protocol.Message{Kind: protocol.KindIDMap, Mount: index, File: mnt}); err != nil {
 		return err
 	}
-	return rootfs.Finish(rc)
+	_, err := protocol.Expect(i.sync, protocol.KindIDMapDone)
+	return err
 }
 
 // setupConsole makes the pty when process.terminal asks for one and hands its master to whoever
@@ -204,6 +238,9 @@ func (i *initProcess) setupConsole(sock *os.File) error {
 		return fmt.Errorf("process.terminal: %w", err)
 	}
 	defer master.Close()
+	if err := console.ClearONLCR(slave); err != nil {
+		return fmt.Errorf("process.terminal: %w", err)
+	}
 	if p.ConsoleSize != nil {
 		if err := console.SetSize(master, uint16(p.ConsoleSize.Height), uint16(p.ConsoleSize.Width)); err != nil {
 			return fmt.Errorf("process.consoleSize: %w", err)
@@ -214,7 +251,7 @@ func (i *initProcess) setupConsole(sock *os.File) error {
 			return fmt.Errorf("process.terminal: /dev/console: %w", err)
 		}
 	}
-	if err := console.SendFd(sock, master); err != nil {
+	if err := fdpass.Send(sock, master); err != nil {
 		return fmt.Errorf("process.terminal: send to console socket: %w", err)
 	}
 	i.slave = slave
@@ -270,6 +307,7 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 	if err := process.SetCredentials(i.spec.Process); err != nil {
 		return err
 	}
+	logPhase("credentials", "user, groups and capabilities set")
 	if err := i.runStartContainerHooks(); err != nil {
 		return err
 	}
@@ -286,6 +324,7 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 	if err := sys.InheritFds(3, i.cfg.PreserveFds); err != nil {
 		return fmt.Errorf("--preserve-fds: %w", err)
 	}
+	logPhase("exec", "exec "+prog.Path)
 	return prog.Exec()
 }
 
@@ -324,8 +363,5 @@ func (i *initProcess) handOverNotifyFd(fd *os.File) error {
 	if conn == nil {
 		conn = i.sync
 	}
-	if err := protocol.Send(conn, &protocol.Message{Type: protocol.TypeSeccompFd}); err != nil {
-		return err
-	}
-	return console.SendFd(conn, fd)
+	return protocol.Send(conn, &protocol.Message{Kind: protocol.KindSeccompFd, File: fd})
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/berth-runtime/berth/spec"
 )
 
 // PlanToEnter is the plan of a process that enters a running container (berth exec): it joins
@@ -16,13 +18,13 @@ func PlanToEnter(s *specs.Spec, pid int) (*Plan, error) {
 	}
 	var joined []specs.LinuxNamespace
 	for _, ns := range s.Linux.Namespaces {
-		k, ok := kindOfType(ns.Type)
+		k, ok := spec.NamespaceOf(ns.Type)
 		if !ok {
 			return nil, fmt.Errorf("linux.namespaces: unknown namespace type %q", ns.Type)
 		}
 		joined = append(joined, specs.LinuxNamespace{
 			Type: ns.Type,
-			Path: fmt.Sprintf("/proc/%d/ns/%s", pid, k.name),
+			Path: fmt.Sprintf("/proc/%d/ns/%s", pid, k.Proc),
 		})
 	}
 	return PlanFor(&specs.Spec{Linux: &specs.Linux{Namespaces: joined}})

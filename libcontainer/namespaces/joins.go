@@ -10,6 +10,8 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/spec"
 )
 
 // OpenJoins opens each joined namespace path (O_RDONLY|O_CLOEXEC), checks with NS_GET_NSTYPE
@@ -34,17 +36,17 @@ func (p *Plan) OpenJoins(firstFd int, syncFd int) (files []*os.File, env []strin
 			closeAll(files)
 			return nil, nil, err
 		}
-		if e.kind.typ == specs.UserNamespace && isOwnUserNS(int(f.Fd())) {
+		if e.kind.Type == specs.UserNamespace && isOwnUserNS(int(f.Fd())) {
 			f.Close()
 			continue
 		}
-		if e.kind.typ != specs.UserNamespace && p.New(specs.UserNamespace) && ownedByOurUserNS(f) {
+		if e.kind.Type != specs.UserNamespace && p.New(specs.UserNamespace) && ownedByOurUserNS(f) {
 			f.Close()
 			closeAll(files)
 			// init starts inside the new user namespace and holds no capability over ours.
 			return nil, nil, fmt.Errorf("%s %q: owned by the host's user namespace, which cannot be joined from a new user namespace (not supported)", e.field(), e.path)
 		}
-		pairs = append(pairs, e.kind.name+":"+strconv.Itoa(firstFd+len(files)))
+		pairs = append(pairs, e.kind.Proc+":"+strconv.Itoa(firstFd+len(files)))
 		files = append(files, f)
 	}
 	return files, p.nsenterEnv(pairs, syncFd), nil
@@ -85,8 +87,8 @@ func openNamespace(e entry) (*os.File, error) {
 		err = fmt.Errorf("%s %q: not a namespace file", e.field(), e.path)
 	case err != nil:
 		err = fmt.Errorf("%s %q: NS_GET_NSTYPE: %w", e.field(), e.path, err)
-	case uintptr(t) != e.kind.flag:
-		err = fmt.Errorf("%s %q: is a %s namespace, want %s", e.field(), e.path, kindName(uintptr(t)), e.kind.name)
+	case uintptr(t) != e.kind.Flag:
+		err = fmt.Errorf("%s %q: is a %s namespace, want %s", e.field(), e.path, procName(uintptr(t)), e.kind.Proc)
 	}
 	if err != nil {
 		f.Close()
@@ -119,4 +121,12 @@ func closeAll(files []*os.File) {
 	for _, f := range files {
 		f.Close()
 	}
+}
+
+// procName names a clone flag as /proc/PID/ns does, for error messages.
+func procName(flag uintptr) string {
+	if ns, ok := spec.NamespaceOfFlag(flag); ok {
+		return ns.Proc
+	}
+	return "unknown"
 }

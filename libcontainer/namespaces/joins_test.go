@@ -17,10 +17,10 @@ func TestOpenJoinsEnv(t *testing.T) {
 		spec *specs.Spec
 		want []string // without the _BERTH_NS_FDS entry, which needs files
 	}{
-		{"fast path", spec("pid", "mount"), nil},
-		{"new time, new pid and mount", withOffsets(spec("time", "pid", "mount"), map[string]specs.LinuxTimeOffset{"monotonic": {Secs: 10}}),
+		{"fast path", nsSpec("pid", "mount"), nil},
+		{"new time, new pid and mount", withOffsets(nsSpec("time", "pid", "mount"), map[string]specs.LinuxTimeOffset{"monotonic": {Secs: 10}}),
 			[]string{"_BERTH_NSENTER=1", "_BERTH_SYNC_FD=5", "_BERTH_UNSHARE=20020080", "_BERTH_TIMENS_OFFSETS=monotonic 10 0\n", "_BERTH_FORK=1"}},
-		{"new time alone", spec("time"),
+		{"new time alone", nsSpec("time"),
 			[]string{"_BERTH_NSENTER=1", "_BERTH_SYNC_FD=5", "_BERTH_UNSHARE=80"}},
 	}
 	for _, tt := range tests {
@@ -50,10 +50,10 @@ func TestOpenJoinsChecksPaths(t *testing.T) {
 		spec *specs.Spec
 		want string
 	}{
-		{"missing", spec("pid", "network=/nonexistent/net"), `linux.namespaces[1].path "/nonexistent/net": open: no such file or directory`},
-		{"not a namespace", spec("network=" + regular), `linux.namespaces[0].path "` + regular + `": not a namespace file`},
-		{"wrong type", spec("ipc", "network=/proc/self/ns/uts"), `linux.namespaces[1].path "/proc/self/ns/uts": is a uts namespace, want net`},
-		{"host-owned from a new userns", withMaps(spec("user", "network=/proc/self/ns/net")),
+		{"missing", nsSpec("pid", "network=/nonexistent/net"), `linux.namespaces[1].path "/nonexistent/net": open: no such file or directory`},
+		{"not a namespace", nsSpec("network=" + regular), `linux.namespaces[0].path "` + regular + `": not a namespace file`},
+		{"wrong type", nsSpec("ipc", "network=/proc/self/ns/uts"), `linux.namespaces[1].path "/proc/self/ns/uts": is a uts namespace, want net`},
+		{"host-owned from a new userns", withMaps(nsSpec("user", "network=/proc/self/ns/net")),
 			`linux.namespaces[1].path "/proc/self/ns/net": owned by the host's user namespace, which cannot be joined from a new user namespace (not supported)`},
 	}
 	for _, tt := range tests {
@@ -71,7 +71,7 @@ func TestOpenJoinsChecksPaths(t *testing.T) {
 }
 
 func TestOpenJoinsFiles(t *testing.T) {
-	p, err := PlanFor(spec("pid=/proc/self/ns/pid", "network=/proc/self/ns/net", "uts", "user=/proc/self/ns/user"))
+	p, err := PlanFor(nsSpec("pid=/proc/self/ns/pid", "network=/proc/self/ns/net", "uts", "user=/proc/self/ns/user"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,9 @@
 //   - slow (NeedsNsenter): some namespace is joined by path, or a new time namespace is asked
 //     for. Only a new user namespace goes into Cloneflags; nsenter joins the rest by fd, then
 //     unshares the new ones (so they belong to the joined user namespace, if any), writes the
-//     time offsets, and forks when a pid namespace is involved (Forks): the host then reads a
-//     pid frame first and reaps the intermediate process.
+//     time offsets, and forks when a pid namespace is involved or the host must act on the
+//     namespaces (linux.netDevices) (Forks): the host then reads a pid frame first and reaps the
+//     intermediate process.
 //
 // The environment given to init on the slow path is documented in package nsenter; the names
 // are the Env* constants here.
@@ -19,10 +20,11 @@ package namespaces
 
 import (
 	"fmt"
-	"path/filepath"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/berth-runtime/berth/spec"
 )
 
 // The environment variables read by the nsenter constructor (see package nsenter).
@@ -41,19 +43,22 @@ type Plan struct {
 	uidMaps []syscall.SysProcIDMap
 	gidMaps []syscall.SysProcIDMap
 	offsets string // the text for /proc/self/timens_offsets; "" when none
+	// hostActs: the host acts on init's namespaces before configuring it (linux.netDevices).
+	hostActs bool
 }
 
 // entry is one namespace the container gets.
 type entry struct {
-	kind  kind
+	kind  spec.Namespace
 	path  string // "" for a new namespace
 	index int    // position in linux.namespaces, for error messages
 }
 
 func (e entry) field() string { return fmt.Sprintf("linux.namespaces[%d].path", e.index) }
 
-// PlanFor reads linux.namespaces, linux.uidMappings/gidMappings and linux.timeOffsets. Errors
-// name the field, e.g. `linux.namespaces[2].type "foo": unknown namespace type`.
+// PlanFor reads linux.namespaces, linux.uidMappings/gidMappings and linux.timeOffsets of a spec
+// that passed spec.Validate, which owns every check of them (types, duplicates, paths, maps,
+// offsets). It fails only on a namespace type it cannot plan, which Validate would have refused.
 func PlanFor(s *specs.Spec) (*Plan, error) {
 	p := &Plan{}
 	if s == nil || s.Linux == nil {
@@ -62,26 +67,17 @@ func PlanFor(s *specs.Spec) (*Plan, error) {
 	if err := p.addNamespaces(s.Linux.Namespaces); err != nil {
 		return nil, err
 	}
-	if err := p.addMappings(s.Linux.UIDMappings, s.Linux.GIDMappings); err != nil {
-		return nil, err
-	}
-	if err := p.addTimeOffsets(s.Linux.TimeOffsets); err != nil {
-		return nil, err
-	}
+	p.uidMaps, p.gidMaps = toSysProcIDMaps(s.Linux.UIDMappings), toSysProcIDMaps(s.Linux.GIDMappings)
+	p.offsets = timeOffsetsText(s.Linux.TimeOffsets)
+	p.hostActs = len(s.Linux.NetDevices) > 0
 	return p, nil
 }
 
 func (p *Plan) addNamespaces(nss []specs.LinuxNamespace) error {
 	for i, ns := range nss {
-		k, ok := kindOfType(ns.Type)
+		k, ok := spec.NamespaceOf(ns.Type)
 		if !ok {
 			return fmt.Errorf("linux.namespaces[%d].type %q: unknown namespace type", i, ns.Type)
-		}
-		if prev := p.find(ns.Type); prev != nil {
-			return fmt.Errorf("linux.namespaces[%d].type %q: already in linux.namespaces[%d]", i, ns.Type, prev.index)
-		}
-		if ns.Path != "" && !filepath.IsAbs(ns.Path) {
-			return fmt.Errorf("linux.namespaces[%d].path %q: must be an absolute path", i, ns.Path)
 		}
 		p.entries = append(p.entries, entry{kind: k, path: ns.Path, index: i})
 	}
@@ -90,7 +86,7 @@ func (p *Plan) addNamespaces(nss []specs.LinuxNamespace) error {
 
 func (p *Plan) find(t specs.LinuxNamespaceType) *entry {
 	for i := range p.entries {
-		if p.entries[i].kind.typ == t {
+		if p.entries[i].kind.Type == t {
 			return &p.entries[i]
 		}
 	}
@@ -125,10 +121,12 @@ func (p *Plan) NeedsNsenter() bool {
 }
 
 // Forks reports whether nsenter forks: on the slow path whenever the container has a pid
-// namespace, because setns and unshare of a pid namespace take in only children. The host must
-// then read a pid frame first and reap the intermediate process.
+// namespace, because setns and unshare of a pid namespace take in only children; and when the
+// host must act on init's namespaces (linux.netDevices go into its network namespace), because
+// the pid frame nsenter sends after the fork is the host's sign that they are all in place. The
+// host must then read a pid frame first and reap the intermediate process.
 func (p *Plan) Forks() bool {
-	return p.NeedsNsenter() && p.Has(specs.PIDNamespace)
+	return p.NeedsNsenter() && (p.Has(specs.PIDNamespace) || p.hostActs)
 }
 
 // SysProcAttr returns the clone flags and id maps for exec.Cmd. The fast path puts every new
@@ -165,11 +163,11 @@ func (p *Plan) InitMakesCgroupNS() bool { return p.New(specs.CgroupNamespace) }
 func (p *Plan) newFlags(withUser bool) uintptr {
 	var flags uintptr
 	for _, e := range p.entries {
-		if e.kind.typ == specs.CgroupNamespace {
+		if e.kind.Type == specs.CgroupNamespace {
 			continue
 		}
-		if e.path == "" && (withUser || e.kind.typ != specs.UserNamespace) {
-			flags |= e.kind.flag
+		if e.path == "" && (withUser || e.kind.Type != specs.UserNamespace) {
+			flags |= e.kind.Flag
 		}
 	}
 	return flags

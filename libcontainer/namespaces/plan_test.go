@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/berth-runtime/berth/spec"
 )
 
 // spec builds a spec from namespaces written as "type" (new) or "type=path" (joined).
-func spec(nss ...string) *specs.Spec {
+func nsSpec(nss ...string) *specs.Spec {
 	s := &specs.Spec{Linux: &specs.Linux{}}
 	for _, ns := range nss {
 		typ, path, _ := strings.Cut(ns, "=")
@@ -31,37 +33,16 @@ func withOffsets(s *specs.Spec, o map[string]specs.LinuxTimeOffset) *specs.Spec 
 	return s
 }
 
+// TestPlanForErrors: PlanFor trusts spec.Validate for every check (spec/validate_test.go has
+// them); it refuses only what it could not plan at all.
 func TestPlanForErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		spec *specs.Spec
 		want string
 	}{
-		{"unknown type", spec("pid", "network", "foo"), `linux.namespaces[2].type "foo": unknown namespace type`},
-		{"runc-style name", spec("net"), `linux.namespaces[0].type "net": unknown namespace type`},
-		{"duplicate", spec("pid", "mount", "pid=/proc/1/ns/pid"), `linux.namespaces[2].type "pid": already in linux.namespaces[0]`},
-		{"relative path", spec("network=proc/1/ns/net"), `linux.namespaces[0].path "proc/1/ns/net": must be an absolute path`},
-		{"maps without userns", withMaps(spec("pid")), `linux.uidMappings: set, but linux.namespaces has no user namespace`},
-		{"new userns without maps", spec("user"), `linux.uidMappings: required for a new user namespace`},
-		{"new userns without gid maps", func() *specs.Spec {
-			s := spec("user")
-			s.Linux.UIDMappings = idmap
-			return s
-		}(), `linux.gidMappings: required for a new user namespace`},
-		{"zero size", func() *specs.Spec {
-			s := withMaps(spec("user"))
-			s.Linux.GIDMappings = []specs.LinuxIDMapping{idmap[0], {ContainerID: 1, HostID: 1}}
-			return s
-		}(), `linux.gidMappings[1].size: must be at least 1`},
-		{"host range overflow", func() *specs.Spec {
-			s := withMaps(spec("user"))
-			s.Linux.UIDMappings = []specs.LinuxIDMapping{{ContainerID: 0, HostID: 4294967295, Size: 2}}
-			return s
-		}(), `linux.uidMappings[0]: hostID 4294967295 + size 2 passes 2^32`},
-		{"offsets without timens", withOffsets(spec("pid"), map[string]specs.LinuxTimeOffset{"monotonic": {Secs: 1}}), `linux.timeOffsets: set, but linux.namespaces has no time namespace`},
-		{"offsets with joined timens", withOffsets(spec("time=/proc/1/ns/time"), map[string]specs.LinuxTimeOffset{"monotonic": {Secs: 1}}), `linux.timeOffsets: must be empty when joining a time namespace (linux.namespaces[0].path)`},
-		{"unknown clock", withOffsets(spec("time"), map[string]specs.LinuxTimeOffset{"realtime": {Secs: 1}}), `linux.timeOffsets.realtime: unknown clock (want boottime or monotonic)`},
-		{"nanosecs", withOffsets(spec("time"), map[string]specs.LinuxTimeOffset{"boottime": {Nanosecs: 1e9}}), `linux.timeOffsets.boottime.nanosecs: 1000000000 is not below 1000000000`},
+		{"unknown type", nsSpec("pid", "network", "foo"), `linux.namespaces[2].type "foo": unknown namespace type`},
+		{"runc-style name", nsSpec("net"), `linux.namespaces[0].type "net": unknown namespace type`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,7 +55,7 @@ func TestPlanForErrors(t *testing.T) {
 }
 
 func TestPlanQueries(t *testing.T) {
-	p, err := PlanFor(spec("pid", "network=/run/netns/x", "mount"))
+	p, err := PlanFor(nsSpec("pid", "network=/run/netns/x", "mount"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,18 +90,18 @@ func TestPlanPaths(t *testing.T) {
 		unshare uintptr
 	}{
 		{"no linux section", &specs.Spec{}, false, false, 0, false, 0},
-		{"all new", spec("pid", "network", "ipc", "uts", "mount", "cgroup"), false, false,
+		{"all new", nsSpec("pid", "network", "ipc", "uts", "mount", "cgroup"), false, false,
 			// no CLONE_NEWCGROUP: init makes that one itself, inside its cgroups
 			syscall.CLONE_NEWPID | syscall.CLONE_NEWNET | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWNS, false, 0},
-		{"all new with user", withMaps(spec("user", "pid", "mount")), false, false,
+		{"all new with user", withMaps(nsSpec("user", "pid", "mount")), false, false,
 			syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS, true, 0},
-		{"joined net, new pid", spec("pid", "network=/run/netns/x", "mount"), true, true, 0, false,
+		{"joined net, new pid", nsSpec("pid", "network=/run/netns/x", "mount"), true, true, 0, false,
 			syscall.CLONE_NEWPID | syscall.CLONE_NEWNS},
-		{"joined net, new user", withMaps(spec("user", "network=/run/netns/x", "uts")), true, false,
+		{"joined net, new user", withMaps(nsSpec("user", "network=/run/netns/x", "uts")), true, false,
 			syscall.CLONE_NEWUSER, true, syscall.CLONE_NEWUTS},
-		{"joined user and pid", spec("user=/proc/1/ns/user", "pid=/proc/1/ns/pid"), true, true, 0, false, 0},
-		{"new time only", spec("time", "mount"), true, false, 0, false, 0x80 | syscall.CLONE_NEWNS},
-		{"new time, new pid", spec("time", "pid"), true, true, 0, false, 0x80 | syscall.CLONE_NEWPID},
+		{"joined user and pid", nsSpec("user=/proc/1/ns/user", "pid=/proc/1/ns/pid"), true, true, 0, false, 0},
+		{"new time only", nsSpec("time", "mount"), true, false, 0, false, 0x80 | syscall.CLONE_NEWNS},
+		{"new time, new pid", nsSpec("time", "pid"), true, true, 0, false, 0x80 | syscall.CLONE_NEWPID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,7 +134,7 @@ func TestPlanPaths(t *testing.T) {
 }
 
 func TestTimeOffsetsText(t *testing.T) {
-	p, err := PlanFor(withOffsets(spec("time", "pid"), map[string]specs.LinuxTimeOffset{
+	p, err := PlanFor(withOffsets(nsSpec("time", "pid"), map[string]specs.LinuxTimeOffset{
 		"monotonic": {Secs: -5, Nanosecs: 7},
 		"boottime":  {Secs: 86400},
 	}))
@@ -167,25 +148,25 @@ func TestTimeOffsetsText(t *testing.T) {
 
 func TestKnownTypesAreAllAccepted(t *testing.T) {
 	var nss []string
-	for _, typ := range KnownTypes() {
-		nss = append(nss, string(typ))
+	for _, ns := range spec.Namespaces {
+		nss = append(nss, string(ns.Type))
 	}
 	if len(nss) != 8 {
-		t.Fatalf("KnownTypes = %v, want the 8 Linux namespace types", nss)
+		t.Fatalf("spec.Namespaces = %v, want the 8 Linux namespace types", nss)
 	}
-	p, err := PlanFor(withMaps(spec(nss...)))
+	p, err := PlanFor(withMaps(nsSpec(nss...)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, typ := range KnownTypes() {
-		if !p.New(typ) {
-			t.Errorf("%s not new", typ)
+	for _, ns := range spec.Namespaces {
+		if !p.New(ns.Type) {
+			t.Errorf("%s not new", ns.Type)
 		}
 	}
 }
 
 func TestPlanToEnterJoinsEveryNamespaceOfInit(t *testing.T) {
-	s := withMaps(spec("user", "pid", "mount", "network", "cgroup"))
+	s := withMaps(nsSpec("user", "pid", "mount", "network", "cgroup"))
 	p, err := PlanToEnter(s, 4242)
 	if err != nil {
 		t.Fatal(err)
@@ -204,5 +185,35 @@ func TestPlanToEnterJoinsEveryNamespaceOfInit(t *testing.T) {
 	attr := p.SysProcAttr()
 	if attr.Cloneflags != 0 || len(attr.UidMappings) != 0 {
 		t.Errorf("exec must not create namespaces: %+v", attr)
+	}
+}
+
+// TestPlanForksForNetDevices: the host moves linux.netDevices into init's network namespace,
+// so on the slow path it must know when nsenter is done: the fork's pid frame tells it.
+func TestPlanForksForNetDevices(t *testing.T) {
+	withDevs := func(s *specs.Spec) *specs.Spec {
+		s.Linux.NetDevices = map[string]specs.LinuxNetDevice{"eth9": {}}
+		return s
+	}
+	tests := []struct {
+		name  string
+		spec  *specs.Spec
+		forks bool
+	}{
+		{"fast path: the netns exists at clone", withDevs(nsSpec("network", "mount")), false},
+		{"joined netns, no pid namespace", withDevs(nsSpec("network=/run/netns/x", "mount")), true},
+		{"new netns after a joined uts", withDevs(nsSpec("network", "uts=/run/x")), true},
+		{"no devices, no pid namespace", nsSpec("network=/run/netns/x", "mount"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := PlanFor(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Forks() != tt.forks {
+				t.Errorf("Forks = %v, want %v", p.Forks(), tt.forks)
+			}
+		})
 	}
 }

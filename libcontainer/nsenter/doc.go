@@ -29,12 +29,18 @@
 //	                          only, not CLONE_NEWUSER (the host makes that one with clone) (optional)
 //	_BERTH_TIMENS_OFFSETS=s   written to /proc/self/timens_offsets after the unshare, e.g.
 //	                          "monotonic 10 0\n"; needs CLONE_NEWTIME in _BERTH_UNSHARE (optional)
-//	_BERTH_FORK=1             fork once at the end; required when a pid namespace is joined or new
+//	_BERTH_FORK=1             fork once at the end; required when a pid namespace is joined or new,
+//	                          also asked for when the host waits for the namespaces (netDevices)
+//	_BERTH_LOG_FD=N           the log stream (protocol/log.go): a record per phase at debug level
+//	                          (cgroup joined, namespaces entered, fork), an error record when the
+//	                          sync fd cannot take the error frame (optional; kept for init)
+//	_BERTH_LOG_LEVEL=l        debug, info, warn or error: the lowest level written (default warn)
 //
 // Parsing is strict and length-checked: unknown types, repeated types or fds, signs, spaces,
 // prefixes, numbers that overflow and over-long values are all rejected. Every variable but
-// _BERTH_SYNC_FD is removed from the environment before Go starts (the strings stay in the
-// initial stack, so /proc/PID/environ of init still shows them until it execs).
+// _BERTH_SYNC_FD and the two _BERTH_LOG_ ones is removed from the environment before Go starts
+// (the strings stay in the initial stack, so /proc/PID/environ of init still shows them until
+// it execs).
 //
 // # What it does, in order
 //

@@ -26,7 +26,7 @@ import (
 const helperEnv = "BERTH_NSENTER_TEST_HELPER"
 
 // ourVars are the variables the constructor must remove; _BERTH_SYNC_FD must stay.
-var ourVars = []string{"_BERTH_NSENTER", "_BERTH_NS_FDS", "_BERTH_UNSHARE", "_BERTH_TIMENS_OFFSETS", "_BERTH_FORK"}
+var ourVars = []string{"_BERTH_NSENTER", "_BERTH_NS_FDS", "_BERTH_UNSHARE", "_BERTH_TIMENS_OFFSETS", "_BERTH_FORK", "_BERTH_CGROUP_FDS"}
 
 // report is what the helper child sees after the constructor ran.
 type report struct {
@@ -34,7 +34,7 @@ type report struct {
 	NS        map[string]string // type -> readlink /proc/self/ns/type
 	Monotonic int64             // CLOCK_MONOTONIC seconds
 	Dumpable  int
-	Env       map[string]string // our variables and _BERTH_SYNC_FD, as Go sees them
+	Env       map[string]string // our variables, _BERTH_SYNC_FD and _BERTH_LOG_FD, as Go sees them
 	FdLinks   map[string]string // readlink /proc/self/fd/N for each N in BERTH_TEST_CHECK_FDS
 }
 
@@ -51,7 +51,7 @@ func TestHelperChild(t *testing.T) {
 	r.Monotonic = ts.Sec
 	d, _ := unix.PrctlRetInt(unix.PR_GET_DUMPABLE, 0, 0, 0, 0)
 	r.Dumpable = d
-	for _, name := range append(ourVars, "_BERTH_SYNC_FD") {
+	for _, name := range append(ourVars, "_BERTH_SYNC_FD", "_BERTH_LOG_FD") {
 		if v, ok := os.LookupEnv(name); ok {
 			r.Env[name] = v
 		}
@@ -183,7 +183,7 @@ func (o outcome) errorFrame(t *testing.T) string {
 	return msg
 }
 
-func requireRoot(t *testing.T) {
+func requireRoot(t testing.TB) {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("needs root")
@@ -201,7 +201,7 @@ func nsLink(t *testing.T, f *os.File) string {
 }
 
 // newNetNS makes a network namespace on a throw-away thread and returns it open.
-func newNetNS(t *testing.T) *os.File {
+func newNetNS(t testing.TB) *os.File {
 	t.Helper()
 	type result struct {
 		f   *os.File

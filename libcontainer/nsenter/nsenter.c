@@ -84,6 +84,7 @@ static void join_all(const struct config *c)
  */
 static void join_cgroups(const struct config *c)
 {
+	long long start = ns_log_on(NS_LOG_DEBUG) ? ns_now() : 0;
 	int i;
 
 	for (i = 0; i < c->cgroup_fds; i++) {
@@ -91,6 +92,8 @@ static void join_cgroups(const struct config *c)
 			ns_die("nsenter: join cgroup (fd %d): %s", c->cgroup_fd[i], ns_errstr(errno));
 		close(c->cgroup_fd[i]);
 	}
+	if (c->cgroup_fds > 0)
+		ns_log(NS_LOG_DEBUG, "cgroup", start, "cgroup joined (%d hierarchies)", c->cgroup_fds);
 }
 
 static void close_ns_fds(const struct config *c)
@@ -158,6 +161,8 @@ static void fork_and_report(void)
 	if (pid < 0)
 		ns_die("nsenter: clone: %s", ns_errstr(errno));
 	if (pid == 0) {
+		long long start = ns_log_on(NS_LOG_DEBUG) ? ns_now() : 0;
+
 		close(pipefd[1]);
 		do
 			n = read(pipefd[0], &ok, 1);
@@ -165,6 +170,7 @@ static void fork_and_report(void)
 		if (n != 1)
 			_exit(1);
 		close(pipefd[0]);
+		ns_log(NS_LOG_DEBUG, "fork", start, "init forked into the pid namespace");
 		return;
 	}
 	close(pipefd[0]);
@@ -184,6 +190,27 @@ static void fork_and_report(void)
 	_exit(0);
 }
 
+/* log_namespaces records, at debug level, which namespaces were joined and the unshare. */
+static void log_namespaces(const struct config *c, long long start)
+{
+	char joined[NS_COUNT * 8] = "";
+	int k;
+
+	if (!ns_log_on(NS_LOG_DEBUG))
+		return;
+	for (k = 0; k < NS_COUNT; k++) {
+		if (c->ns_fd[k] < 0)
+			continue;
+		if (joined[0] != '\0')
+			strcat(joined, ",");
+		strcat(joined, ns_kinds[k].name);
+	}
+	if (joined[0] == '\0' && c->unshare_flags == 0)
+		return;
+	ns_log(NS_LOG_DEBUG, "namespaces", start, "namespaces entered: joined %s, unshared %lx",
+	    joined[0] != '\0' ? joined : "none", c->unshare_flags);
+}
+
 /*
  * nsenter_main is the whole C part: parse, scrub the environment, join, unshare, set clocks,
  * fork. It stays non-dumpable (no ptrace, /proc/PID owned by root) while it sits in namespaces
@@ -195,6 +222,7 @@ static void nsenter_main(void)
 {
 	struct config c = {.ns_fd = {-1, -1, -1, -1, -1, -1, -1, -1}};
 	int offsets_fd = -1;
+	long long start;
 
 	ns_parse_config(&c);
 	ns_scrub_env();
@@ -211,12 +239,14 @@ static void nsenter_main(void)
 	}
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		ns_die("nsenter: prctl PR_SET_DUMPABLE 0: %s", ns_errstr(errno));
+	start = ns_log_on(NS_LOG_DEBUG) ? ns_now() : 0;
 	join_all(&c);
 	close_ns_fds(&c);
 	if (c.unshare_flags != 0 && unshare((int)c.unshare_flags) < 0)
 		ns_die("nsenter: unshare %lx: %s", c.unshare_flags, ns_errstr(errno));
 	if (offsets_fd >= 0)
 		write_offsets(offsets_fd, c.offsets);
+	log_namespaces(&c, start);
 	if (c.fork)
 		fork_and_report();
 	if (c.ns_fd[NS_USER] < 0 && c.ns_fd[NS_PID] < 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)

@@ -23,12 +23,16 @@
 #define ENV_FORK "_BERTH_FORK"
 #define ENV_SYNC_FD "_BERTH_SYNC_FD"
 #define ENV_CGROUP_FDS "_BERTH_CGROUP_FDS"
+/* The log stream (protocol/log.go); both are optional and kept for init. */
+#define ENV_LOG_FD "_BERTH_LOG_FD"
+#define ENV_LOG_LEVEL "_BERTH_LOG_LEVEL"
 
 enum {
 	NS_COUNT = 8,
 	NS_FDS_MAX = 256,   /* longest _BERTH_NS_FDS: 8 entries of "cgroup:2147483647" fit */
 	OFFSETS_MAX = 1024, /* longest _BERTH_TIMENS_OFFSETS: two clocks need ~70 bytes */
 	CGROUP_FDS_MAX = 16, /* one open tasks file per cgroup v1 hierarchy */
+	CGROUP_FDS_LEN_MAX = 192, /* longest _BERTH_CGROUP_FDS: 16 fds of 10 digits and commas */
 	MSG_MAX = 512,      /* longest error sentence before JSON escaping */
 	FRAME_MAX = 64 + 6 * MSG_MAX,
 };
@@ -61,6 +65,20 @@ extern int ns_sync_fd;
 int ns_send_frame(const char *json, size_t len);
 void ns_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 const char *ns_errstr(int err);
+
+/* report.c: log records, as init writes them (protocol/log.go). Levels lowest first. */
+enum { NS_LOG_DEBUG, NS_LOG_INFO, NS_LOG_WARN, NS_LOG_ERROR, NS_LOG_OFF };
+extern int ns_log_fd;
+extern int ns_log_level; /* NS_LOG_OFF until parsed */
+int ns_parse_log_level(const char *name);
+long long ns_now(void);
+void ns_log(int level, const char *phase, long long since, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* ns_log_on is the cheap check to make before timing or logging anything. */
+static inline int ns_log_on(int level)
+{
+	return level >= ns_log_level;
+}
 
 /* parse.c: read and check the environment into c, then hide it from Go. */
 void ns_parse_config(struct config *c);

@@ -3,6 +3,7 @@
 package nsenter
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -225,7 +226,11 @@ func TestBadInputGivesErrorFrame(t *testing.T) {
 		{"overflow", []string{"_BERTH_NS_FDS=net:2147483648"}, `nsenter: _BERTH_NS_FDS entry 0 "net:2147483648": want a file...`},
 		{"huge", []string{"_BERTH_NS_FDS=net:99999999999999999999"}, `nsenter: _BERTH_NS_FDS entry 0 "net:99999999999999999999": want a file...`},
 		{"stdio fd", []string{"_BERTH_NS_FDS=net:1"}, `nsenter: _BERTH_NS_FDS entry 0 "net:1": want a file...`},
-		{"sync fd", []string{"_BERTH_NS_FDS=net:3"}, `nsenter: _BERTH_NS_FDS entry 0: fd 3 is the sync fd`},
+		{"sync fd", []string{"_BERTH_NS_FDS=net:3"}, `nsenter: _BERTH_NS_FDS entry 0: fd 3 is the sync or log fd`},
+		{"log fd", []string{"_BERTH_LOG_FD=4", "_BERTH_NS_FDS=net:4"}, `nsenter: _BERTH_NS_FDS entry 0: fd 4 is the sync or log fd`},
+		{"log fd garbage", []string{"_BERTH_LOG_FD=x"}, `nsenter: _BERTH_LOG_FD: want a file descriptor number of 3 or more, not the sync fd`},
+		{"log fd is sync", []string{"_BERTH_LOG_FD=3"}, `nsenter: _BERTH_LOG_FD: want a file descriptor number of 3 or more, not the sync fd`},
+		{"log level", []string{"_BERTH_LOG_FD=5", "_BERTH_LOG_LEVEL=trace"}, `nsenter: _BERTH_LOG_LEVEL: want debug, info, warn or error`},
 		{"unknown type", []string{"_BERTH_NS_FDS=network:4"}, `nsenter: _BERTH_NS_FDS entry 0 "network:4": unknown namespace type`},
 		{"type twice", []string{"_BERTH_NS_FDS=net:4,net:5"}, `nsenter: _BERTH_NS_FDS entry 1: namespace net given twice`},
 		{"fd twice", []string{"_BERTH_NS_FDS=net:4,uts:4"}, `nsenter: _BERTH_NS_FDS entry 1: fd 4 given twice`},
@@ -244,6 +249,17 @@ func TestBadInputGivesErrorFrame(t *testing.T) {
 		{"offsets without timens", []string{"_BERTH_TIMENS_OFFSETS=monotonic 1 0"}, `nsenter: _BERTH_TIMENS_OFFSETS: set without a new time namespace in _BERTH_UNSHARE`},
 		{"offsets alphabet", []string{"_BERTH_UNSHARE=80", `_BERTH_TIMENS_OFFSETS=monotonic 1 0"`}, `nsenter: _BERTH_TIMENS_OFFSETS: want lines of "clock secs nanosecs"`},
 		{"offsets rejected by kernel", []string{"_BERTH_UNSHARE=80", "_BERTH_TIMENS_OFFSETS=realtime 1 0"}, `nsenter: write /proc/self/timens_offsets: invalid argument`},
+		{"cgroup letters", []string{"_BERTH_CGROUP_FDS=4x"}, `nsenter: _BERTH_CGROUP_FDS entry 0 "4x": want a file descriptor number of 3 or more`},
+		{"cgroup stdio", []string{"_BERTH_CGROUP_FDS=6,2"}, `nsenter: _BERTH_CGROUP_FDS entry 1 "2": want a file...`},
+		{"cgroup overflow", []string{"_BERTH_CGROUP_FDS=2147483648"}, `nsenter: _BERTH_CGROUP_FDS entry 0 "2147483648": want a file...`},
+		{"cgroup empty entry", []string{"_BERTH_CGROUP_FDS=6,,7"}, `nsenter: _BERTH_CGROUP_FDS entry 1 "": want a file...`},
+		{"cgroup trailing comma", []string{"_BERTH_CGROUP_FDS=6,"}, `nsenter: _BERTH_CGROUP_FDS entry 1 "": want a file...`},
+		{"cgroup sync fd", []string{"_BERTH_CGROUP_FDS=3"}, `nsenter: _BERTH_CGROUP_FDS entry 0: fd 3 is the sync fd`},
+		{"cgroup fd is a namespace's", []string{"_BERTH_NS_FDS=net:4", "_BERTH_CGROUP_FDS=5,4"}, `nsenter: _BERTH_CGROUP_FDS entry 1: fd 4 is the net namespace's`},
+		{"cgroup fd twice", []string{"_BERTH_CGROUP_FDS=6,7,6"}, `nsenter: _BERTH_CGROUP_FDS entry 2: fd 6 given twice`},
+		{"cgroup too many", []string{"_BERTH_CGROUP_FDS=" + fdList(10, 17)}, `nsenter: _BERTH_CGROUP_FDS: more than 16 fds`},
+		{"cgroup too long", []string{"_BERTH_CGROUP_FDS=" + strings.Repeat("0", 190) + "6,7"}, `nsenter: _BERTH_CGROUP_FDS: longer than 192 bytes`},
+		{"cgroup not writable", []string{"_BERTH_CGROUP_FDS=5"}, `nsenter: join cgroup (fd 5): bad file descriptor`},
 		{"closed fd", []string{"_BERTH_NS_FDS=net:99"}, `nsenter: setns net (fd 99): bad file descriptor`},
 		{"not a namespace", []string{"_BERTH_NS_FDS=net:5"}, `nsenter: setns net (fd 5): invalid argument`},
 		{"wrong type", []string{"_BERTH_NS_FDS=uts:4"}, `nsenter: setns uts (fd 4): invalid argument`},
@@ -285,4 +301,62 @@ func mapsEqual(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// fdList is "first,first+1,..." with n numbers.
+func fdList(first, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprint(&b, first+i)
+	}
+	return b.String()
+}
+
+// FuzzConstructorEnv feeds the constructor arbitrary values of its environment contract. Whatever
+// comes, it either does its work and lets Go start (exit 0 with a report), or fails with exit 1
+// and one well-formed error frame saying "nsenter: ..."; never a crash, a hang or garbage on the
+// sync socket. The only fds it can reach are a network namespace (4) and a read-only file (5).
+func FuzzConstructorEnv(f *testing.F) {
+	requireRoot(f)
+	netns := newNetNS(f)
+	regular, err := os.Open(os.Args[0])
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer regular.Close()
+	f.Add("net:4", "", "0", "", "")
+	f.Add("net:4,uts:5", "8000000", "1", "5", "")
+	f.Add("", "20000000", "1", "", "")
+	f.Add("", "80", "0", "", "monotonic 5 0")
+	f.Add("user:4", "", "", "4,5", "boottime 1 1\n")
+	f.Add("net:2147483647", "ffffffff", "x", "99,,", "\n")
+	f.Fuzz(func(t *testing.T, nsFds, unshare, fork, cgroupFds, offsets string) {
+		vars := map[string]string{"_BERTH_NS_FDS": nsFds, "_BERTH_UNSHARE": unshare, "_BERTH_FORK": fork,
+			"_BERTH_CGROUP_FDS": cgroupFds, "_BERTH_TIMENS_OFFSETS": offsets}
+		env := []string{"_BERTH_NSENTER=1"}
+		for k, v := range vars {
+			if strings.ContainsRune(v, 0) {
+				t.Skip("an environment value cannot hold NUL")
+			}
+			if v != "" {
+				env = append(env, k+"="+v)
+			}
+		}
+		o := run{env: env, files: []*os.File{netns, regular}}.do(t)
+		switch o.exitCode {
+		case 0:
+			o.mustSucceed(t)
+		case 1:
+			last := o.frames[len(o.frames)-1]
+			msg, _ := last["error"].(string)
+			if last["type"] != "error" || !strings.HasPrefix(msg, "nsenter: ") {
+				t.Fatalf("exit 1 with frames %v, stderr %q; want an error frame", o.frames, o.stderr)
+			}
+		default:
+			t.Fatalf("exit %d, frames %v, stderr %q; want 0 or 1", o.exitCode, o.frames, o.stderr)
+		}
+	})
 }

@@ -90,6 +90,27 @@ static void parse_sync_fd(void)
 	ns_sync_fd = fd;
 }
 
+/*
+ * parse_log reads the log stream's fd and level. Both are optional; a level without an fd
+ * means nothing, an fd without a level logs warnings and errors.
+ */
+static void parse_log(void)
+{
+	const char *s = getenv(ENV_LOG_FD);
+	const char *name = getenv(ENV_LOG_LEVEL);
+	int fd, level = NS_LOG_WARN;
+
+	if (s == NULL)
+		return;
+	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd)
+		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not the sync fd",
+		    ENV_LOG_FD);
+	if (name != NULL && (level = ns_parse_log_level(name)) < 0)
+		ns_die("nsenter: %s: want debug, info, warn or error", ENV_LOG_LEVEL);
+	ns_log_fd = fd;
+	ns_log_level = level;
+}
+
 /* parse_ns_entry parses one "type:fd" entry of _BERTH_NS_FDS (s[0..len)) into c. */
 static void parse_ns_entry(struct config *c, int index, const char *s, size_t len)
 {
@@ -109,8 +130,8 @@ static void parse_ns_entry(struct config *c, int index, const char *s, size_t le
 	if (parse_fd(colon + 1, len - (size_t)(colon + 1 - s), &fd) < 0)
 		ns_die("nsenter: %s entry %d \"%.*s\": want a file descriptor number of 3 or more",
 		    ENV_NS_FDS, index, shown, s);
-	if (fd == ns_sync_fd)
-		ns_die("nsenter: %s entry %d: fd %d is the sync fd", ENV_NS_FDS, index, fd);
+	if (fd == ns_sync_fd || fd == ns_log_fd)
+		ns_die("nsenter: %s entry %d: fd %d is the sync or log fd", ENV_NS_FDS, index, fd);
 	for (other = 0; other < NS_COUNT; other++)
 		if (c->ns_fd[other] == fd)
 			ns_die("nsenter: %s entry %d: fd %d given twice", ENV_NS_FDS, index, fd);
@@ -189,32 +210,58 @@ static void parse_offsets(struct config *c)
 	c->offsets = s;
 }
 
-/* parse_fork parses _BERTH_FORK; a pid namespace reaches only children, so it needs the fork. */
-/* parse_cgroup_fds reads _BERTH_CGROUP_FDS: comma-separated fds of cgroup tasks files. */
+/* parse_cgroup_entry parses one fd of _BERTH_CGROUP_FDS (s[0..len)) into c. */
+static void parse_cgroup_entry(struct config *c, int index, const char *s, size_t len)
+{
+	int shown = len > 40 ? 40 : (int)len;
+	int fd, i;
+
+	if (c->cgroup_fds == CGROUP_FDS_MAX)
+		ns_die("nsenter: %s: more than %d fds", ENV_CGROUP_FDS, CGROUP_FDS_MAX);
+	if (parse_fd(s, len, &fd) < 0)
+		ns_die("nsenter: %s entry %d \"%.*s\": want a file descriptor number of 3 or more",
+		    ENV_CGROUP_FDS, index, shown, s);
+	if (fd == ns_sync_fd || fd == ns_log_fd)
+		ns_die("nsenter: %s entry %d: fd %d is the %s fd", ENV_CGROUP_FDS, index, fd,
+		    fd == ns_sync_fd ? "sync" : "log");
+	for (i = 0; i < NS_COUNT; i++)
+		if (c->ns_fd[i] == fd)
+			ns_die("nsenter: %s entry %d: fd %d is the %s namespace's", ENV_CGROUP_FDS, index,
+			    fd, ns_kinds[i].name);
+	for (i = 0; i < c->cgroup_fds; i++)
+		if (c->cgroup_fd[i] == fd)
+			ns_die("nsenter: %s entry %d: fd %d given twice", ENV_CGROUP_FDS, index, fd);
+	c->cgroup_fd[c->cgroup_fds++] = fd;
+}
+
+/*
+ * parse_cgroup_fds parses _BERTH_CGROUP_FDS: comma-separated fds of cgroup tasks files, each
+ * at most once and none of them the sync fd or a namespace's (parse_ns_fds runs first).
+ */
 static void parse_cgroup_fds(struct config *c)
 {
 	const char *s = getenv(ENV_CGROUP_FDS);
-	const char *p;
+	size_t total;
+	int index = 0;
 
 	if (s == NULL || *s == '\0')
 		return;
-	for (p = s;;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		int fd;
+	total = strnlen(s, CGROUP_FDS_LEN_MAX + 1);
+	if (total > CGROUP_FDS_LEN_MAX)
+		ns_die("nsenter: %s: longer than %d bytes", ENV_CGROUP_FDS, CGROUP_FDS_LEN_MAX);
+	for (;;) {
+		const char *comma = memchr(s, ',', total);
+		size_t len = comma != NULL ? (size_t)(comma - s) : total;
 
-		if (c->cgroup_fds == CGROUP_FDS_MAX)
-			ns_die("nsenter: %s: more than %d fds", ENV_CGROUP_FDS, CGROUP_FDS_MAX);
-		if (parse_fd(p, len, &fd) < 0 || fd == ns_sync_fd)
-			ns_die("nsenter: %s entry %d: want a file descriptor number of 3 or more",
-			    ENV_CGROUP_FDS, c->cgroup_fds);
-		c->cgroup_fd[c->cgroup_fds++] = fd;
-		if (end == NULL)
-			break;
-		p = end + 1;
+		parse_cgroup_entry(c, index++, s, len);
+		if (comma == NULL)
+			return;
+		total -= len + 1;
+		s = comma + 1; /* a trailing comma leaves an empty entry, rejected above */
 	}
 }
 
+/* parse_fork parses _BERTH_FORK; a pid namespace reaches only children, so it needs the fork. */
 static void parse_fork(struct config *c)
 {
 	const char *s = getenv(ENV_FORK);
@@ -257,6 +304,7 @@ void ns_scrub_env(void)
 void ns_parse_config(struct config *c)
 {
 	parse_sync_fd();
+	parse_log();
 	parse_ns_fds(c);
 	parse_unshare(c);
 	parse_offsets(c);

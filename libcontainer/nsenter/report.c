@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nsenter.h"
@@ -103,8 +104,11 @@ void ns_die(const char *fmt, ...)
 	n += json_escape(json + n, sizeof(json) - n - 2, msg);
 	json[n++] = '"';
 	json[n++] = '}';
-	if (ns_send_frame(json, n) < 0)
+	if (ns_send_frame(json, n) < 0) {
+		/* The log stream may still reach the host, which adds it to its error. */
+		ns_log(NS_LOG_ERROR, NULL, 0, "%s", msg);
 		dprintf(STDERR_FILENO, "%s\n", msg);
+	}
 	_exit(1);
 }
 
@@ -117,4 +121,66 @@ const char *ns_errstr(int err)
 	if (buf[0] >= 'A' && buf[0] <= 'Z')
 		buf[0] = (char)(buf[0] - 'A' + 'a');
 	return buf;
+}
+
+/* The log stream; -1 and off until _BERTH_LOG_FD and _BERTH_LOG_LEVEL are parsed. */
+int ns_log_fd = -1;
+int ns_log_level = NS_LOG_OFF;
+
+/* The stream's level names, indexed by NS_LOG_*; protocol/log.go has the same. */
+static const char *const log_level_names[] = {"debug", "info", "warn", "error"};
+
+/* ns_parse_log_level returns the NS_LOG_* of a level name, or -1. */
+int ns_parse_log_level(const char *name)
+{
+	int l;
+
+	for (l = NS_LOG_DEBUG; l < NS_LOG_OFF; l++)
+		if (strcmp(name, log_level_names[l]) == 0)
+			return l;
+	return -1;
+}
+
+/* ns_now is CLOCK_MONOTONIC in nanoseconds (the vDSO: no system call). */
+long long ns_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * ns_log writes one record to the log stream when level is at or above the host's:
+ * {"level":"debug","msg":"...","src":"nsenter","phase":"...","duration":N}, duration being the
+ * nanoseconds since since (ns_now) when since is not 0. One write per record; if it fails (the
+ * host stopped reading) logging stops.
+ */
+void ns_log(int level, const char *phase, long long since, const char *fmt, ...)
+{
+	static char msg[MSG_MAX];
+	static char line[FRAME_MAX + 256]; /* the escaped msg takes at most FRAME_MAX */
+	size_t n;
+	va_list ap;
+
+	if (!ns_log_on(level) || ns_log_fd < 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+
+	n = (size_t)snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"", log_level_names[level]);
+	n += json_escape(line + n, FRAME_MAX - n, msg);
+	n += (size_t)snprintf(line + n, sizeof(line) - n, "\",\"src\":\"nsenter\"");
+	if (phase != NULL) {
+		n += (size_t)snprintf(line + n, sizeof(line) - n, ",\"phase\":\"");
+		n += json_escape(line + n, 64, phase);
+		line[n++] = '"';
+	}
+	if (since != 0)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, ",\"duration\":%lld", ns_now() - since);
+	line[n++] = '}';
+	line[n++] = '\n';
+	if (write_all(ns_log_fd, line, n) < 0)
+		ns_log_level = NS_LOG_OFF;
 }

@@ -99,6 +99,17 @@ func capByName() map[string]capability.Cap {
 	return m
 }
 
+// KnownCapabilities returns the capability names newCapSets can set, in number order, for
+// `berth features`.
+func KnownCapabilities() []string {
+	known := capability.ListKnown()
+	names := make([]string, len(known))
+	for i, c := range known {
+		names[i] = "CAP_" + strings.ToUpper(c.String())
+	}
+	return names
+}
+
 func newCapSets(pc *specs.LinuxCapabilities) (capability.Capabilities, error) {
 	caps, err := capability.NewPid2(0)
 	if err != nil {

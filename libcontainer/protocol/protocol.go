@@ -2,18 +2,26 @@
 //
 // Both ends hold one end of a socketpair (SOCK_STREAM, close-on-exec on the host). Every message
 // is a frame: a 4-byte little-endian length, then that many bytes of a JSON object whose "type"
-// says what it is. Frames longer than MaxFrame are refused before anything is read into memory.
+// is its Kind. Frames longer than MaxFrame are refused before anything is read into memory. A
+// message that carries an fd (idmap, seccompFd: the table kinds says which) says "fd": true and
+// travels with it in one sendmsg (SCM_RIGHTS); both ends check that the fd is there exactly when
+// the kind calls for it. Serve is the one receive loop.
 //
 //	host (berth create/run)                        init (berth init, in the new namespaces)
 //	───────────────────────                        ──────────────────────────────────────────
 //	clone(namespaces, uid/gid maps) ──────────────▶ [nsenter C constructor: setns/unshare/fork]
 //	                            ◀── pid {pid} ───── only when nsenter forked: the real init's PID
+//	move linux.netDevices into init's netns           (init is in all its namespaces by now)
 //	config {spec, rootfs, opts} ──────────────────▶ hostname, sysctls, rootfs mounts, /dev
+//	                            ◀── idmap {mount} ─ per idmapped bind mount, with its detached
+//	                                + fd              clone; init waits
+//	mount_setattr(MOUNT_ATTR_IDMAP) on it
+//	idmapDone ────────────────────────────────────▶ init attaches the mount
 //	                            ◀── hooks ───────── only when prestart/createRuntime hooks exist:
 //	run prestart + createRuntime hooks                init waits, its mounts in place
-//	hooksDone ────────────────────────────────────▶ createContainer hooks, pivot_root,
-//	                                                  masked/readonly paths, console, rlimits,
-//	                                                  resolve the program to exec
+//	hooksDone ────────────────────────────────────▶ createContainer hooks, pivot_root, console,
+//	                                                  masked/readonly paths, then the read-only
+//	                                                  remounts; rlimits, resolve the program
 //	                            ◀── ready ───────── init now waits on the start socket
 //	save state, exit (create) / go on (run)
 //
@@ -21,13 +29,19 @@
 //	                                                  host kills init, removes all it made, and
 //	                                                  prints the error (it names the step/field)
 //
+// Besides the sync socket, init and nsenter write log records on a one-way log stream
+// (_BERTH_LOG_FD, see log.go) that the host relays into its own logger.
+//
 // The start socket is a listening unix socket in the state directory, bound by the host and
 // handed to init; only init holds it, so a `start` racing with a dying init gets ECONNREFUSED
 // instead of hanging:
 //
 //	berth start                                    init
-//	start ────────────────────────────────────────▶ startContainer hooks, credentials, seccomp
-//	                            ◀── seccompFd + fd ─ only with SCMP_ACT_NOTIFY rules: the host
+//	start {logLevel} ─────────────────────────────▶ startContainer hooks, credentials, seccomp
+//	  + log fd                                        with logLevel (--debug): a new log stream
+//	                                                  (log.go) comes with it and replaces
+//	                                                  create's, whose reader is gone
+//	                            ◀── seccompFd + fd  only with SCMP_ACT_NOTIFY rules: the host
 //	                                                  hands the fd to linux.seccomp.listenerPath
 //	                                                  init execve's the program
 //	                            ◀── EOF ─────────── exec succeeded (the socket was close-on-exec)
@@ -47,34 +61,69 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
+	"os"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 )
 
 // MaxFrame bounds a frame; a config with a large seccomp profile stays far below it.
 const MaxFrame = 16 << 20
 
-// Message types.
+// Kind says what a message is; it is the frame's "type".
+type Kind string
+
+// The kinds of message, in the order of the diagram above.
 const (
-	TypeConfig    = "config"
-	TypePid       = "pid"
-	TypeHooks     = "hooks"
-	TypeHooksDone = "hooksDone"
-	TypeReady     = "ready"
-	TypeError     = "error"
-	TypeStart     = "start"
-	// TypeSeccompFd announces that the next message on the connection carries, by SCM_RIGHTS,
-	// the seccomp notify fd for linux.seccomp.listenerPath; init sends it just before execve.
-	TypeSeccompFd = "seccompFd"
+	KindConfig    Kind = "config"    // host → init: Config
+	KindPid       Kind = "pid"       // nsenter → host: Pid of the forked init
+	KindIDMap     Kind = "idmap"     // init → host: Mount, with the detached clone of its source
+	KindIDMapDone Kind = "idmapDone" // host → init: the clone has its mappings
+	KindHooks     Kind = "hooks"     // init → host: run prestart/createRuntime now
+	KindHooksDone Kind = "hooksDone" // host → init
+	KindReady     Kind = "ready"     // init → host: created, waiting for start
+	KindStart     Kind = "start"     // berth start → init
+	KindSeccompFd Kind = "seccompFd" // init → host: the seccomp notify fd for listenerPath
+	KindError     Kind = "error"     // either way: Error, then the sender gives up
 )
 
-// Message is the one frame type; which fields are set depends on Type.
+// fdRule says whether an fd travels with a kind of message.
+type fdRule int
+
+const (
+	noFd       fdRule = iota
+	withFd            // always one
+	optionalFd        // one or none, as the message's HasFd says (start: a new log stream)
+)
+
+// kinds is the fd rule of each kind of message. A kind missing here is refused by both Send and
+// Receive.
+var kinds = map[Kind]fdRule{
+	KindConfig: noFd, KindPid: noFd, KindIDMap: withFd, KindIDMapDone: noFd, KindHooks: noFd,
+	KindHooksDone: noFd, KindReady: noFd, KindStart: optionalFd, KindSeccompFd: withFd,
+	KindError: noFd,
+}
+
+// allows says whether a message of this rule may have (hasFd) an fd or not.
+func (r fdRule) allows(hasFd bool) bool {
+	return r == optionalFd || (r == withFd) == hasFd
+}
+
+// Message is one frame. Which payload fields are set depends on Kind (see the constants).
 type Message struct {
-	Type   string      `json:"type"`
+	Kind   Kind        `json:"type"`
 	Pid    int         `json:"pid,omitempty"`
 	Error  string      `json:"error,omitempty"`
+	Mount  int         `json:"mount,omitempty"` // KindIDMap: the index in spec.Mounts
 	Config *InitConfig `json:"config,omitempty"`
+	// LogLevel, in a start message, says that init's log stream from now on comes with it as
+	// File, at this level (see log.go).
+	LogLevel string `json:"logLevel,omitempty"`
+	// HasFd is set by Send when File travels with the frame; Receive checks it against kinds.
+	HasFd bool `json:"fd,omitempty"`
+	// File is the fd of an idmap, seccompFd or start message: given to Send, filled in by
+	// Receive (close-on-exec, the receiver's to close).
+	File *os.File `json:"-"`
 }
 
 // InitConfig is everything init needs that it cannot see by itself.
@@ -94,24 +143,8 @@ type InitConfig struct {
 	Exec bool `json:"exec,omitempty"`
 	// NewCgroupNS: init unshares the cgroup namespace itself, once it is in its cgroups.
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
-}
-
-// Send writes one frame.
-func Send(w io.Writer, m *Message) error {
-	body, err := json.Marshal(m)
-	if err != nil {
-		return fmt.Errorf("encode %s message: %w", m.Type, err)
-	}
-	if len(body) > MaxFrame {
-		return fmt.Errorf("%w: %s message of %d bytes (the limit is %d)", ErrTooLarge, m.Type, len(body), MaxFrame)
-	}
-	frame := make([]byte, 4+len(body))
-	binary.LittleEndian.PutUint32(frame, uint32(len(body)))
-	copy(frame[4:], body)
-	if _, err := w.Write(frame); err != nil {
-		return fmt.Errorf("send %s message: %w", m.Type, err)
-	}
-	return nil
+	// InCgroupNS: the container has its own cgroup namespace, new or joined.
+	InCgroupNS bool `json:"inCgroupNS,omitempty"`
 }
 
 // ErrTooLarge: a message over MaxFrame, which the other side would refuse.
@@ -120,49 +153,237 @@ var ErrTooLarge = errors.New("too large")
 // ErrClosed means the other end closed the connection between frames.
 var ErrClosed = errors.New("connection closed")
 
-// Receive reads one frame. A clean EOF before a frame starts is ErrClosed.
-func Receive(r io.Reader) (*Message, error) {
+// RemoteError is an error reported by the other side (init or nsenter), printed as is.
+type RemoteError string
+
+func (e RemoteError) Error() string { return string(e) }
+
+// Send writes m as one frame on conn, with m.File attached when its kind carries an fd.
+func Send(conn *os.File, m *Message) error {
+	rule, ok := kinds[m.Kind]
+	switch {
+	case !ok:
+		return fmt.Errorf("send: unknown message kind %q", m.Kind)
+	case !rule.allows(m.File != nil):
+		return fmt.Errorf("send %s message: an fd is %s, and this one has %s", m.Kind, rule, fdCount(m.File != nil))
+	}
+	m.HasFd = m.File != nil
+	body, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("encode %s message: %w", m.Kind, err)
+	}
+	if len(body) > MaxFrame {
+		return fmt.Errorf("%w: %s message of %d bytes (the limit is %d)", ErrTooLarge, m.Kind, len(body), MaxFrame)
+	}
+	frame := make([]byte, 4+len(body))
+	binary.LittleEndian.PutUint32(frame, uint32(len(body)))
+	copy(frame[4:], body)
+	if err := writeFrame(conn, frame, m.File); err != nil {
+		return fmt.Errorf("send %s message: %w", m.Kind, err)
+	}
+	return nil
+}
+
+// Receive reads one frame from conn, and the fd that came with it. A clean EOF before a frame
+// starts is ErrClosed.
+func Receive(conn *os.File) (*Message, error) {
 	var hdr [4]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		if errors.Is(err, io.EOF) {
+	fds, err := readFull(conn, hdr[:])
+	if err != nil {
+		closeFds(fds)
+		if errors.Is(err, errEOF) {
 			return nil, ErrClosed
 		}
 		return nil, fmt.Errorf("read message header: %w", err)
 	}
 	n := binary.LittleEndian.Uint32(hdr[:])
 	if n == 0 || n > MaxFrame {
+		closeFds(fds)
 		return nil, fmt.Errorf("message of %d bytes refused (limit %d)", n, MaxFrame)
 	}
 	body := make([]byte, n)
-	if _, err := io.ReadFull(r, body); err != nil {
+	more, err := readFull(conn, body)
+	fds = append(fds, more...)
+	if err != nil {
+		closeFds(fds)
 		return nil, fmt.Errorf("read message body: %w", err)
 	}
-	var m Message
-	if err := json.Unmarshal(body, &m); err != nil {
-		return nil, fmt.Errorf("decode message: %w", err)
-	}
-	if m.Type == "" {
-		return nil, fmt.Errorf("message without a type")
-	}
-	return &m, nil
-}
-
-// Expect reads one frame and checks its type. An error frame becomes a Go error carrying its text.
-func Expect(r io.Reader, want string) (*Message, error) {
-	m, err := Receive(r)
+	m, err := decode(body, fds)
 	if err != nil {
+		closeFds(fds)
 		return nil, err
-	}
-	if m.Type == TypeError {
-		return nil, RemoteError(m.Error)
-	}
-	if m.Type != want {
-		return nil, fmt.Errorf("protocol: got %q message, want %q", m.Type, want)
 	}
 	return m, nil
 }
 
-// RemoteError is an error reported by the other side (init or nsenter), printed as is.
-type RemoteError string
+// decode parses a frame's body and pairs it with the fds that came with it.
+func decode(body []byte, fds []int) (*Message, error) {
+	var m Message
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, fmt.Errorf("decode message: %w", err)
+	}
+	rule, ok := kinds[m.Kind]
+	wantFds := 0
+	if m.HasFd {
+		wantFds = 1
+	}
+	switch {
+	case m.Kind == "":
+		return nil, fmt.Errorf("message without a type")
+	case !ok:
+		return nil, fmt.Errorf("protocol: unknown message kind %q", m.Kind)
+	case !rule.allows(m.HasFd):
+		return nil, fmt.Errorf("protocol: %s message says it has %s, but an fd is %s", m.Kind, fdCount(m.HasFd), rule)
+	case len(fds) != wantFds:
+		return nil, fmt.Errorf("protocol: %s message came with %d fds, want %d", m.Kind, len(fds), wantFds)
+	}
+	if m.HasFd {
+		m.File = os.NewFile(uintptr(fds[0]), string(m.Kind))
+	}
+	return &m, nil
+}
 
-func (e RemoteError) Error() string { return string(e) }
+// Expect reads one frame and checks its kind. An error frame becomes a Go error carrying its text.
+func Expect(conn *os.File, want Kind) (*Message, error) {
+	return Serve(conn, nil, want)
+}
+
+// Handler serves one message of a kind the caller expects on the way (Serve closes m.File after).
+type Handler func(m *Message) error
+
+// Serve is the receive loop: it reads messages from conn, passing each to its kind's handler,
+// until a message of kind until arrives, which it returns. With no until, it reads until the
+// peer closes the connection and returns ErrClosed. An error message becomes a RemoteError;
+// a kind with neither a handler nor until is a protocol error.
+func Serve(conn *os.File, handlers map[Kind]Handler, until ...Kind) (*Message, error) {
+	for {
+		m, err := Receive(conn)
+		if err != nil {
+			return nil, err
+		}
+		if m.Kind == KindError {
+			return nil, RemoteError(m.Error)
+		}
+		for _, k := range until {
+			if m.Kind == k {
+				return m, nil
+			}
+		}
+		h := handlers[m.Kind]
+		if h == nil {
+			m.close()
+			return nil, fmt.Errorf("protocol: unexpected %q message", m.Kind)
+		}
+		err = h(m)
+		m.close()
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (r fdRule) String() string {
+	return [...]string{noFd: "not allowed", withFd: "required", optionalFd: "optional"}[r]
+}
+
+func fdCount(hasFd bool) string {
+	if hasFd {
+		return "one"
+	}
+	return "none"
+}
+
+func (m *Message) close() {
+	if m.File != nil {
+		m.File.Close()
+	}
+}
+
+var errEOF = errors.New("EOF")
+
+// writeFrame writes frame with sendmsg, f (if any) attached to its first byte.
+func writeFrame(conn *os.File, frame []byte, f *os.File) error {
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var oob []byte
+	if f != nil {
+		oob = unix.UnixRights(int(f.Fd()))
+	}
+	for len(frame) > 0 {
+		var n int
+		var sendErr error
+		err := rc.Write(func(s uintptr) bool {
+			n, sendErr = unix.SendmsgN(int(s), frame, oob, nil, unix.MSG_NOSIGNAL)
+			return !errors.Is(sendErr, unix.EAGAIN)
+		})
+		if err == nil {
+			err = sendErr
+		}
+		if err != nil {
+			return os.NewSyscallError("sendmsg", err)
+		}
+		frame, oob = frame[n:], nil // the fd went with the first bytes
+	}
+	return nil
+}
+
+// readFull fills buf with recvmsg, collecting any fds that arrive on the way. EOF before the
+// first byte is errEOF; EOF after it is io.ErrUnexpectedEOF's text.
+func readFull(conn *os.File, buf []byte) ([]int, error) {
+	rc, err := conn.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	var fds []int
+	oob := make([]byte, unix.CmsgSpace(4*4))
+	for got := 0; got < len(buf); {
+		var n, oobn, flags int
+		var recvErr error
+		err := rc.Read(func(s uintptr) bool {
+			n, oobn, flags, _, recvErr = unix.Recvmsg(int(s), buf[got:], oob, unix.MSG_CMSG_CLOEXEC)
+			return !errors.Is(recvErr, unix.EAGAIN)
+		})
+		if err == nil {
+			err = recvErr
+		}
+		if err != nil {
+			return fds, os.NewSyscallError("recvmsg", err)
+		}
+		more, err := parseRights(oob[:oobn])
+		fds = append(fds, more...)
+		switch {
+		case err != nil:
+			return fds, err
+		case flags&unix.MSG_CTRUNC != 0:
+			return fds, errors.New("control message truncated")
+		case n == 0 && got == 0:
+			return fds, errEOF
+		case n == 0:
+			return fds, fmt.Errorf("connection closed after %d of %d bytes", got, len(buf))
+		}
+		got += n
+	}
+	return fds, nil
+}
+
+func parseRights(oob []byte) ([]int, error) {
+	msgs, err := unix.ParseSocketControlMessage(oob)
+	if err != nil {
+		return nil, err
+	}
+	var fds []int
+	for i := range msgs {
+		if got, err := unix.ParseUnixRights(&msgs[i]); err == nil {
+			fds = append(fds, got...)
+		}
+	}
+	return fds, nil
+}
+
+func closeFds(fds []int) {
+	for _, fd := range fds {
+		unix.Close(fd)
+	}
+}

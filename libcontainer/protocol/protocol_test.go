@@ -1,61 +1,134 @@
 package protocol
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
+	"os"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
+// socketPair returns two connected unix stream sockets, as host and init hold them.
+func socketPair(t *testing.T) (a, b *os.File) {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b = os.NewFile(uintptr(fds[0]), "a"), os.NewFile(uintptr(fds[1]), "b")
+	t.Cleanup(func() { a.Close(); b.Close() })
+	return a, b
+}
+
+func openRoot(t *testing.T) *os.File {
+	t.Helper()
+	f, err := os.Open("/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func sameFile(t *testing.T, f, g *os.File) bool {
+	t.Helper()
+	var sf, sg unix.Stat_t
+	if unix.Fstat(int(f.Fd()), &sf) != nil || unix.Fstat(int(g.Fd()), &sg) != nil {
+		t.Fatal("fstat failed")
+	}
+	return sf.Dev == sg.Dev && sf.Ino == sg.Ino
+}
+
 func TestRoundTrip(t *testing.T) {
-	var buf bytes.Buffer
+	a, b := socketPair(t)
+	root := openRoot(t)
 	msgs := []*Message{
-		{Type: TypePid, Pid: 42},
-		{Type: TypeConfig, Config: &InitConfig{Rootfs: "/r", PreserveFds: 2}},
-		{Type: TypeReady},
+		{Kind: KindPid, Pid: 42},
+		{Kind: KindConfig, Config: &InitConfig{Rootfs: "/r", PreserveFds: 2}},
+		{Kind: KindIDMap, Mount: 7, File: root},
+		{Kind: KindIDMapDone},
+		{Kind: KindSeccompFd, File: root},
+		{Kind: KindStart},
+		{Kind: KindStart, LogLevel: "debug", File: root},
+		{Kind: KindReady},
 	}
-	for _, m := range msgs {
-		if err := Send(&buf, m); err != nil {
-			t.Fatal(err)
+	go func() {
+		for _, m := range msgs {
+			if err := Send(a, m); err != nil {
+				t.Error(err)
+			}
 		}
-	}
+		a.Close()
+	}()
 	for _, want := range msgs {
-		got, err := Receive(&buf)
+		got, err := Receive(b)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.Type != want.Type || got.Pid != want.Pid {
+		if got.Kind != want.Kind || got.Pid != want.Pid || got.Mount != want.Mount {
 			t.Fatalf("got %+v, want %+v", got, want)
 		}
+		if (got.File != nil) != (want.File != nil) {
+			t.Fatalf("%s: file %v, want one: %v", got.Kind, got.File, want.File != nil)
+		}
+		if got.File != nil {
+			if !sameFile(t, got.File, root) {
+				t.Errorf("%s: the fd is not the file sent", got.Kind)
+			}
+			if flags, _ := unix.FcntlInt(got.File.Fd(), unix.F_GETFD, 0); flags&unix.FD_CLOEXEC == 0 {
+				t.Errorf("%s: the fd is not close-on-exec", got.Kind)
+			}
+			got.File.Close()
+		}
 	}
-	if _, err := Receive(&buf); !errors.Is(err, ErrClosed) {
+	if _, err := Receive(b); !errors.Is(err, ErrClosed) {
 		t.Fatalf("at end: %v, want ErrClosed", err)
 	}
 }
 
-func frame(n uint32, body string) *bytes.Buffer {
-	var b bytes.Buffer
-	binary.Write(&b, binary.LittleEndian, n)
-	b.WriteString(body)
-	return &b
+// rawFrame writes a frame of n (the length field) and body, with fds attached, as a peer that
+// does not follow the rules could.
+func rawFrame(t *testing.T, conn *os.File, n uint32, body string, fds ...int) {
+	t.Helper()
+	buf := binary.LittleEndian.AppendUint32(nil, n)
+	buf = append(buf, body...)
+	var oob []byte
+	if len(fds) > 0 {
+		oob = unix.UnixRights(fds...)
+	}
+	if err := unix.Sendmsg(int(conn.Fd()), buf, oob, nil, 0); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestReceiveRefusesBadFrames(t *testing.T) {
+	root := int(openRoot(t).Fd())
 	tests := []struct {
 		name, body string
 		n          uint32
+		fds        []int
 		want       string
 	}{
-		{"oversized length", "", MaxFrame + 1, "refused"},
-		{"zero length", "", 0, "refused"},
-		{"short body", `{"type":"x"}`, 100, "read message body"},
-		{"not json", "nope", 4, "decode"},
-		{"no type", `{"pid":1}`, 9, "without a type"},
+		{"oversized length", "", MaxFrame + 1, nil, "refused"},
+		{"zero length", "", 0, nil, "refused"},
+		{"short body", `{"type":"ready"}`, 100, nil, "read message body"},
+		{"not json", "nope", 4, nil, "decode"},
+		{"no type", `{"pid":1}`, 9, nil, "without a type"},
+		{"unknown kind", `{"type":"nope"}`, 15, nil, `unknown message kind "nope"`},
+		{"fd claimed by a kind without one", `{"type":"ready","fd":true}`, 26, []int{root}, "ready message says it has one, but an fd is not allowed"},
+		{"fd missing", `{"type":"idmap","fd":true}`, 26, nil, "idmap message came with 0 fds, want 1"},
+		{"fd not announced", `{"type":"seccompFd"}`, 20, []int{root}, "seccompFd message says it has none, but an fd is required"},
+		{"fd smuggled", `{"type":"ready"}`, 16, []int{root}, "ready message came with 1 fds, want 0"},
+		{"two fds", `{"type":"idmap","fd":true}`, 26, []int{root, root}, "came with 2 fds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Receive(frame(tt.n, tt.body))
+			a, b := socketPair(t)
+			rawFrame(t, a, tt.n, tt.body, tt.fds...)
+			a.Close()
+			_, err := Receive(b)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
 			}
@@ -63,27 +136,89 @@ func TestReceiveRefusesBadFrames(t *testing.T) {
 	}
 }
 
-func TestExpect(t *testing.T) {
-	var buf bytes.Buffer
-	Send(&buf, &Message{Type: TypeError, Error: "mounts[1] destination \"/x\": boom"})
-	Send(&buf, &Message{Type: TypeHooks})
-	_, err := Expect(&buf, TypeReady)
-	var re RemoteError
-	if !errors.As(err, &re) || !strings.Contains(err.Error(), "mounts[1]") {
-		t.Fatalf("error frame: %v", err)
+func TestSendChecksTheFdRule(t *testing.T) {
+	a, _ := socketPair(t)
+	root := openRoot(t)
+	tests := []struct {
+		m    *Message
+		want string
+	}{
+		{&Message{Kind: KindIDMap}, "an fd is required, and this one has none"},
+		{&Message{Kind: KindReady, File: root}, "an fd is not allowed, and this one has one"},
+		{&Message{Kind: "nope"}, `unknown message kind "nope"`},
 	}
-	if _, err := Expect(&buf, TypeReady); err == nil || !strings.Contains(err.Error(), "hooks") {
-		t.Fatalf("wrong type: %v", err)
+	for _, tt := range tests {
+		if err := Send(a, tt.m); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Send(%s) = %v, want %q", tt.m.Kind, err, tt.want)
+		}
+	}
+}
+
+func TestServe(t *testing.T) {
+	root := openRoot(t)
+	tests := []struct {
+		name    string
+		send    []*Message
+		until   []Kind
+		failOn  Kind   // the handler of this kind fails
+		want    Kind   // the message Serve returns
+		wantErr string // or its error
+		served  int    // handler calls expected
+	}{
+		{"handlers then until", []*Message{{Kind: KindHooks}, {Kind: KindIDMap, File: root}, {Kind: KindReady}}, []Kind{KindReady}, "", KindReady, "", 2},
+		{"error frame", []*Message{{Kind: KindHooks}, {Kind: KindError, Error: `mounts[1] destination "/x": boom`}}, []Kind{KindReady}, "", "", `mounts[1] destination "/x": boom`, 1},
+		{"unexpected kind", []*Message{{Kind: KindPid, Pid: 1}}, []Kind{KindReady}, "", "", `unexpected "pid" message`, 0},
+		{"until close", []*Message{{Kind: KindSeccompFd, File: root}}, nil, "", "", ErrClosed.Error(), 1},
+		{"handler fails", []*Message{{Kind: KindIDMap, File: root}, {Kind: KindReady}}, []Kind{KindReady}, KindIDMap, "", "handler says no", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := socketPair(t)
+			for _, m := range tt.send {
+				if err := Send(a, m); err != nil {
+					t.Fatal(err)
+				}
+			}
+			a.Close()
+			var served []*Message
+			handle := func(m *Message) error {
+				served = append(served, m)
+				if m.Kind == tt.failOn {
+					return errors.New("handler says no")
+				}
+				return nil
+			}
+			handlers := map[Kind]Handler{KindHooks: handle, KindIDMap: handle, KindSeccompFd: handle}
+			m, err := Serve(b, handlers, tt.until...)
+			switch {
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Fatalf("err = %v, want %q", err, tt.wantErr)
+			case tt.wantErr == "" && (err != nil || m.Kind != tt.want):
+				t.Fatalf("Serve = %v, %v; want a %s message", m, err, tt.want)
+			}
+			if len(served) != tt.served {
+				t.Errorf("handlers ran %d times, want %d", len(served), tt.served)
+			}
+			for _, m := range served {
+				if m.File == nil {
+					continue
+				}
+				if _, err := unix.FcntlInt(m.File.Fd(), unix.F_GETFD, 0); err == nil {
+					t.Errorf("Serve left the fd of a %s message open after its handler", m.Kind)
+				}
+			}
+		})
 	}
 }
 
 func TestSendRefusesOversizedFrames(t *testing.T) {
-	var buf bytes.Buffer
-	big := &Message{Type: TypeError, Error: strings.Repeat("x", MaxFrame)}
-	if err := Send(&buf, big); !errors.Is(err, ErrTooLarge) {
+	a, b := socketPair(t)
+	big := &Message{Kind: KindError, Error: strings.Repeat("x", MaxFrame)}
+	if err := Send(a, big); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
-	if buf.Len() != 0 {
-		t.Fatal("part of an oversized frame was written")
+	a.Close()
+	if _, err := Receive(b); !errors.Is(err, ErrClosed) {
+		t.Fatalf("part of an oversized frame was written: %v", err)
 	}
 }

@@ -11,7 +11,6 @@ import (
 	pathrs "github.com/cyphar/filepath-securejoin/pathrs-lite"
 	"github.com/cyphar/filepath-securejoin/pathrs-lite/procfs"
 	"github.com/moby/sys/mountinfo"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,7 +38,7 @@ type hierarchy struct {
 }
 
 func populateCgroupV1(tmpfs *os.File, c *Config, opts MountOptions) error {
-	ownNS := hasNamespace(c.Spec, specs.CgroupNamespace)
+	ownNS := c.CgroupNS
 	hs, err := ownHierarchies(ownNS)
 	if err != nil {
 		return err
@@ -179,18 +178,6 @@ func sameControllers(superOpts string, want []string) bool {
 	w := slices.Clone(want)
 	slices.Sort(w)
 	return slices.Equal(got, w)
-}
-
-func hasNamespace(s *specs.Spec, t specs.LinuxNamespaceType) bool {
-	if s == nil || s.Linux == nil {
-		return false
-	}
-	for _, ns := range s.Linux.Namespaces {
-		if ns.Type == t {
-			return true
-		}
-	}
-	return false
 }
 
 // openSelfReadable opens /proc/self/<name> for reading: procfs handles give O_PATH fds.

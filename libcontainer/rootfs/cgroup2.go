@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/cyphar/filepath-securejoin/pathrs-lite/procfs"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
 )
 
@@ -24,7 +23,7 @@ func unifiedHost() bool {
 // the container gets a fresh cgroup2 mount, which the kernel roots at the namespace's cgroup;
 // without one, a bind of init's own cgroup directory, so that it never sees the host's tree.
 func cgroup2Mount(c *Config, opts MountOptions) (*os.File, error) {
-	if hasNamespace(c.Spec, specs.CgroupNamespace) {
+	if c.CgroupNS {
 		mnt, err := newFS("cgroup2", "cgroup2", opts.Flags, "")
 		if err != nil {
 			return nil, fmt.Errorf("mount cgroup2: %w", err)

@@ -8,7 +8,6 @@ import (
 )
 
 func TestForceReadOnlyCgroupfs(t *testing.T) {
-	withNS := &specs.Spec{Linux: &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.CgroupNamespace}}}}
 	noNS := &specs.Spec{Linux: &specs.Linux{}}
 	tests := []struct {
 		name   string
@@ -19,8 +18,8 @@ func TestForceReadOnlyCgroupfs(t *testing.T) {
 	}{
 		{"cgroup without cgroupns", Config{Spec: noNS}, specs.Mount{Type: "cgroup"}, false, true},
 		{"cgroup2 without cgroupns", Config{Spec: noNS}, specs.Mount{Type: "cgroup2"}, false, true},
-		{"cgroupns, not rootless", Config{Spec: withNS}, specs.Mount{Type: "cgroup2"}, false, false},
-		{"cgroupns in a user namespace", Config{Spec: withNS, InUserNS: true}, specs.Mount{Type: "cgroup2"}, false, true},
+		{"cgroupns, not rootless", Config{Spec: noNS, CgroupNS: true}, specs.Mount{Type: "cgroup2"}, false, false},
+		{"cgroupns in a user namespace", Config{Spec: noNS, CgroupNS: true, InUserNS: true}, specs.Mount{Type: "cgroup2"}, false, true},
 		{"tmpfs untouched", Config{Spec: noNS}, specs.Mount{Type: "tmpfs"}, false, false},
 		{"bind of the host's cgroupfs is the user's choice", Config{Spec: noNS}, specs.Mount{Type: "bind"}, true, false},
 	}

@@ -8,19 +8,20 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Finish runs after Enter: it masks linux.maskedPaths, makes linux.readonlyPaths and (with
-// root.readonly) the root read-only, and applies linux.rootfsPropagation to the new root.
+// Finish runs after Enter and BindConsole, last of the rootfs's setup: it masks
+// linux.maskedPaths, makes linux.readonlyPaths read-only, applies the "ro" that Prepare held
+// back and root.readonly, and applies linux.rootfsPropagation to the new root. The read-only
+// steps come after everything that creates a file, a mount point or a device node.
 func Finish(c *Config) error {
+	defer c.closeReadonly()
 	r, err := openRoot("/")
 	if err != nil {
 		return err
 	}
 	defer r.Close()
 	if l := c.Spec.Linux; l != nil {
-		for i, p := range l.MaskedPaths {
-			if err := maskPath(r, p); err != nil {
-				return fmt.Errorf("maskedPaths[%d] %q: %w", i, p, err)
-			}
+		if err := maskPaths(r, l.MaskedPaths); err != nil {
+			return err
 		}
 		for i, p := range l.ReadonlyPaths {
 			if err := readonlyPath(r, p); err != nil {
@@ -28,10 +29,8 @@ func Finish(c *Config) error {
 			}
 		}
 	}
-	if c.Spec.Root != nil && c.Spec.Root.Readonly {
-		if err := setAttr(r.dir, &unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}, false); err != nil {
-			return fmt.Errorf("root.readonly: %w", err)
-		}
+	if err := c.applyReadonly(r); err != nil {
+		return err
 	}
 	if l := c.Spec.Linux; l != nil && l.RootfsPropagation != "" {
 		prop, err := rootPropagation(c.Spec)
@@ -45,6 +44,29 @@ func Finish(c *Config) error {
 	return nil
 }
 
+// applyReadonly makes read-only the mounts whose "ro" Prepare held back, then the root.
+func (c *Config) applyReadonly(r *root) error {
+	ro := unix.MountAttr{Attr_set: unix.MOUNT_ATTR_RDONLY}
+	for _, l := range c.readonly {
+		if err := setAttr(l.mnt, &ro, false); err != nil {
+			return mountErr(l.i, l.m, fmt.Errorf("ro: %w", err))
+		}
+	}
+	if c.Spec.Root != nil && c.Spec.Root.Readonly {
+		if err := setAttr(r.dir, &ro, false); err != nil {
+			return fmt.Errorf("root.readonly: %w", err)
+		}
+	}
+	return nil
+}
+
+func (c *Config) closeReadonly() {
+	for _, l := range c.readonly {
+		l.mnt.Close()
+	}
+	c.readonly = nil
+}
+
 // openExisting opens p inside the rootfs; (nil, nil) means it does not exist.
 func openExisting(r *root, p string) (*os.File, error) {
 	f, err := r.open(p)
@@ -54,10 +76,56 @@ func openExisting(r *root, p string) (*os.File, error) {
 	return f, err
 }
 
-// maskPath hides a file behind /dev/null and a directory behind an empty read-only tmpfs.
-// A missing path is nothing to hide.
-func maskPath(r *root, p string) error {
-	target, err := openExisting(r, p)
+// maskPaths hides each of linux.maskedPaths, once: a path listed twice is masked once.
+func maskPaths(r *root, paths []string) error {
+	m := &masker{r: r}
+	defer m.Close()
+	for _, p := range uniquePaths(paths) {
+		if err := m.mask(p.path); err != nil {
+			return fmt.Errorf("maskedPaths[%d] %q: %w", p.i, paths[p.i], err)
+		}
+	}
+	return nil
+}
+
+// indexedPath is an entry of a list of paths in the config, with its index for errors.
+type indexedPath struct {
+	i    int
+	path string
+}
+
+// uniquePaths lists the paths once each, at their first index, comparing them as the container
+// sees them ("/proc/kcore/" and "proc//kcore" are "/proc/kcore").
+func uniquePaths(paths []string) []indexedPath {
+	seen := make(map[string]bool, len(paths))
+	var out []indexedPath
+	for i, p := range paths {
+		clean := cleanDest(p)
+		if !seen[clean] {
+			seen[clean] = true
+			out = append(out, indexedPath{i, clean})
+		}
+	}
+	return out
+}
+
+// masker hides files behind /dev/null and directories behind one empty read-only tmpfs that
+// all of them share: it is mounted on the first masked directory and bound onto the others,
+// one superblock however many directories the config lists.
+type masker struct {
+	r     *root
+	empty *os.File // the shared tmpfs, once mounted
+}
+
+func (m *masker) Close() {
+	if m.empty != nil {
+		m.empty.Close()
+	}
+}
+
+// mask hides p; a missing path is nothing to hide.
+func (m *masker) mask(p string) error {
+	target, err := openExisting(m.r, p)
 	if target == nil {
 		return err
 	}
@@ -66,17 +134,36 @@ func maskPath(r *root, p string) error {
 	if err != nil {
 		return err
 	}
-	var mnt *os.File
 	if st.Mode&unix.S_IFMT == unix.S_IFDIR {
-		mnt, err = newFS("tmpfs", "tmpfs", unix.MS_RDONLY, "")
-	} else {
-		mnt, err = devNullMount(r)
+		return m.maskDir(target)
 	}
+	mnt, err := devNullMount(m.r)
 	if err != nil {
 		return err
 	}
 	defer mnt.Close()
 	return attach(mnt, target)
+}
+
+func (m *masker) maskDir(target *os.File) error {
+	if m.empty != nil {
+		mnt, err := cloneTree(int(m.empty.Fd()), "", false)
+		if err != nil {
+			return err
+		}
+		defer mnt.Close()
+		return attach(mnt, target)
+	}
+	mnt, err := newFS("tmpfs", "tmpfs", unix.MS_RDONLY, "")
+	if err != nil {
+		return err
+	}
+	if err := attach(mnt, target); err != nil {
+		mnt.Close()
+		return err
+	}
+	m.empty = mnt
+	return nil
 }
 
 // devNullMount clones the container's /dev/null after checking that it really is the null

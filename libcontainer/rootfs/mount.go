@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path"
 	"slices"
 	"strings"
 
@@ -25,46 +26,73 @@ func isBind(m specs.Mount, opts MountOptions) bool {
 	return opts.IsBind() || m.Type == "bind" || m.Type == "none"
 }
 
-// doMount performs one entry of spec.Mounts inside the rootfs.
-func doMount(r *root, c *Config, m specs.Mount) error {
+// doMount performs one entry of spec.Mounts inside the rootfs. idmap is nil unless m is an
+// idmapped bind mount. When the mount's "ro" has to wait (see readonlyLater), the mount is made
+// writable and returned: the caller owns it and makes it read-only in Finish.
+func doMount(r *root, c *Config, m specs.Mount, idmap func(*os.File) error) (*os.File, error) {
 	dest := cleanDest(m.Destination)
 	if dest == "/" {
-		return errors.New("mounting over the rootfs itself is not supported")
+		return nil, errors.New("mounting over the rootfs itself is not supported")
 	}
 	opts, err := ParseOptions(m.Options)
 	if err != nil {
-		return err
-	}
-	if opts.IDMap {
-		return errors.New("idmapped mounts are not supported")
+		return nil, err
 	}
 	if opts.Flags&unix.MS_REMOUNT != 0 {
-		return remount(r, dest, opts)
+		return nil, remount(r, dest, opts)
 	}
 	bind := isBind(m, opts)
+	later := readonlyLater(m, dest, bind, opts)
+	if later {
+		opts.Flags &^= unix.MS_RDONLY
+	}
 	forceReadOnlyCgroupfs(c, m, bind, &opts)
 	// Checked twice: on the spec's path before anything is created, and on where the target
 	// really is once resolved (a symlink in the image may lead into /proc).
 	if err := checkProcDest(dest, m, bind); err != nil {
-		return err
+		return nil, err
+	}
+	if err := checkOrdinaryDir(r, dest, m, bind); err != nil {
+		return nil, err
 	}
 	target, err := mountTarget(r, dest, m.Source, bind)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer target.Close()
 	where, err := r.containerPath(target)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkProcDest(where, m, bind); err != nil {
-		return err
+		return nil, err
+	}
+	if needsOrdinaryDir(m, bind) && where != dest {
+		return nil, notOrdinaryDir(dest, fmt.Sprintf("a path that leads to %q", where))
 	}
 	mnt, err := newMount(r, c, m, opts, bind, target)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer mnt.Close()
+	if idmap != nil {
+		if err := idmap(mnt); err != nil {
+			mnt.Close()
+			return nil, err
+		}
+	}
+	if err := attachMount(mnt, target, c, m, bind, opts); err != nil {
+		mnt.Close()
+		return nil, err
+	}
+	if later {
+		return mnt, nil
+	}
+	mnt.Close()
+	return nil, nil
+}
+
+// attachMount puts the detached mount in place and applies what needs it attached.
+func attachMount(mnt, target *os.File, c *Config, m specs.Mount, bind bool, opts MountOptions) error {
 	if err := attach(mnt, target); err != nil {
 		return fmt.Errorf("mount: %w", err)
 	}
@@ -76,6 +104,56 @@ func doMount(r *root, c *Config, m specs.Mount) error {
 	return finishMount(mnt, opts)
 }
 
+// readonlyLater says whether a mount's "ro" waits for Finish, as runc does: a tmpfs and the
+// filesystem on /dev are the container's own and still get mount points (/dev/pts, /dev/shm),
+// device nodes, /dev/console or a tmpcopyup copy made in them after they are mounted. A bind
+// mount is read-only at once: what would be created in it lands on the host.
+func readonlyLater(m specs.Mount, dest string, bind bool, opts MountOptions) bool {
+	return !bind && opts.Flags&unix.MS_RDONLY != 0 && (m.Type == "tmpfs" || dest == "/dev")
+}
+
+// needsOrdinaryDir: proc and sysfs go only onto a real directory of the rootfs. A symlink
+// there would carry them elsewhere and leave the path the masks and checks expect (/proc/...)
+// pointing into a filesystem the image chose.
+func needsOrdinaryDir(m specs.Mount, bind bool) bool {
+	return !bind && (m.Type == "proc" || m.Type == "sysfs")
+}
+
+// checkOrdinaryDir refuses, before anything is created, a proc or sysfs destination that exists
+// in the rootfs as something other than a directory (a symlink is not followed). A missing one
+// is fine: mountTarget creates it. doMount checks the resolved target again, which no swap
+// between the two steps can fool.
+func checkOrdinaryDir(r *root, dest string, m specs.Mount, bind bool) error {
+	if !needsOrdinaryDir(m, bind) {
+		return nil
+	}
+	parent, err := r.open(path.Dir(dest))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("open: %w", err)
+	}
+	defer parent.Close()
+	var st unix.Stat_t
+	err = unix.Fstatat(int(parent.Fd()), path.Base(dest), &st, unix.AT_SYMLINK_NOFOLLOW)
+	switch {
+	case errors.Is(err, unix.ENOENT):
+		return nil
+	case err != nil:
+		return &os.PathError{Op: "fstatat", Path: dest, Err: err}
+	case st.Mode&unix.S_IFMT == unix.S_IFLNK:
+		return notOrdinaryDir(dest, "a symlink in the rootfs")
+	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
+		return notOrdinaryDir(dest, fmt.Sprintf("a file of type %#o", st.Mode&unix.S_IFMT))
+	}
+	return nil
+}
+
+func notOrdinaryDir(dest, found string) error {
+	return fmt.Errorf("%s must be mounted on an ordinary directory, not %s", dest, found)
+}
+
 // forceReadOnlyCgroupfs makes a cgroup or cgroup2 mount read-only unless the container has its
 // own cgroup namespace and no user namespace: a writable view of the host's hierarchy lets a
 // container change its own limits or, on v1, set a release_agent (CVE-2023-25809, and the
@@ -84,7 +162,7 @@ func forceReadOnlyCgroupfs(c *Config, m specs.Mount, bind bool, opts *MountOptio
 	if bind || (m.Type != "cgroup" && m.Type != "cgroup2") {
 		return
 	}
-	if hasNamespace(c.Spec, specs.CgroupNamespace) && !c.InUserNS {
+	if c.CgroupNS && !c.InUserNS {
 		return
 	}
 	opts.Flags |= unix.MS_RDONLY

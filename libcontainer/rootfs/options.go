@@ -1,6 +1,7 @@
 package rootfs
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -22,7 +23,8 @@ type MountOptions struct {
 	Data string
 	// TmpCopyUp asks to copy the directory underneath a tmpfs mount into it.
 	TmpCopyUp bool
-	// IDMap is set by idmap/ridmap, which berth does not support yet.
+	// IDMap is set by idmap/ridmap: the bind mount's clone gets id mappings from the host
+	// (Config.IDMap) before it is attached.
 	IDMap bool
 }
 
@@ -113,7 +115,8 @@ var atimeRecursive = map[string]bool{
 	"rnoatime": true, "rstrictatime": true, "rnostrictatime": true,
 }
 
-// KnownOptions returns every option name ParseOptions interprets itself, for `berth features`.
+// KnownOptions returns every option name ParseOptions interprets and doMount carries out,
+// sorted, for `berth features`.
 func KnownOptions() []string {
 	var names []string
 	for name := range flagOptions {
@@ -125,7 +128,9 @@ func KnownOptions() []string {
 	for name := range recursiveOptions {
 		names = append(names, name)
 	}
-	return append(names, "tmpcopyup", "idmap", "ridmap")
+	names = append(names, "tmpcopyup", "idmap", "ridmap")
+	slices.Sort(names)
+	return names
 }
 
 // ParseOptions sorts a spec mount's options. Later options win over earlier ones, like mount(8);

@@ -78,6 +78,11 @@ func TestParseOptions(t *testing.T) {
 			want: MountOptions{TmpCopyUp: true, IDMap: true},
 		},
 		{
+			name: "rbind ridmap ro: no flag and no filesystem data from ridmap",
+			opts: []string{"rbind", "ridmap", "ro"},
+			want: MountOptions{Flags: unix.MS_BIND | unix.MS_REC | unix.MS_RDONLY, IDMap: true},
+		},
+		{
 			name: "sync dirsync mand remount",
 			opts: []string{"sync", "dirsync", "mand", "remount", "defaults"},
 			want: MountOptions{Flags: unix.MS_SYNCHRONOUS | unix.MS_DIRSYNC | unix.MS_MANDLOCK | unix.MS_REMOUNT},

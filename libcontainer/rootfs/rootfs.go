@@ -26,11 +26,26 @@ type Config struct {
 	Rootfs   string // absolute host path of root.path, symlinks already resolved by the host
 	NoPivot  bool   // --no-pivot: MS_MOVE the rootfs onto / and chroot instead of pivot_root
 	InUserNS bool   // the container has its own user namespace: devices are bound from the host, not mknod'ed
+	CgroupNS bool   // the container has its own cgroup namespace (new or joined): cgroup mounts show only its part
+	// IDMap has the host give the detached clone of idmapped bind mount Spec.Mounts[index] its
+	// id mappings (see package idmap), before doMount attaches it.
+	IDMap func(index int, mnt *os.File) error
+
+	readonly []laterReadonly // mounts Prepare made whose "ro" Finish applies
+}
+
+// laterReadonly is a mount of spec.Mounts (index i) left writable until Finish.
+type laterReadonly struct {
+	i   int
+	m   specs.Mount
+	mnt *os.File
 }
 
 // Prepare runs before Enter, in the container's new mount namespace: it cuts the propagation of
 // mounts back to the host, binds the rootfs onto itself, performs spec.Mounts in order and
-// fills /dev. Relative bind sources are resolved against the current directory.
+// fills /dev. Relative bind sources are resolved against the current directory. The "ro" of a
+// tmpfs or of /dev waits for Finish, like root.readonly, so that everything still to be created
+// in them (mount points, devices, /dev/console) can be.
 func Prepare(c *Config) error {
 	prop, err := rootPropagation(c.Spec)
 	if err != nil {
@@ -59,8 +74,12 @@ func Prepare(c *Config) error {
 		}
 	}
 	for i, m := range c.Spec.Mounts {
-		if err := doMount(r, c, m); err != nil {
+		mnt, err := doMount(r, c, m, c.idmapFor(i, m))
+		if err != nil {
 			return mountErr(i, m, err)
+		}
+		if mnt != nil {
+			c.readonly = append(c.readonly, laterReadonly{i, m, mnt})
 		}
 	}
 	return setupDev(r, c)

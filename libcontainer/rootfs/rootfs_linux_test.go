@@ -59,7 +59,7 @@ func runChild(name string) error {
 	if err := json.Unmarshal(data, &cc); err != nil {
 		return err
 	}
-	c := &Config{Spec: cc.Spec, Rootfs: cc.Rootfs, InUserNS: cc.InUserNS, NoPivot: cc.NoPivot}
+	c := &Config{Spec: cc.Spec, Rootfs: cc.Rootfs, InUserNS: cc.InUserNS, NoPivot: cc.NoPivot, CgroupNS: hasCgroupNS(cc.Spec)}
 	if err := Prepare(c); err != nil {
 		return fmt.Errorf("prepare: %w", err)
 	}
@@ -125,6 +125,7 @@ func checkFull() error {
 	}
 	checkDevices(fail)
 	checkMasks(fail)
+	checkReadonlyTmpfs(fail)
 	if err := os.WriteFile("/newfile", nil, 0o644); !errors.Is(err, unix.EROFS) {
 		fail("root.readonly: writing /newfile gave %v", err)
 	}
@@ -169,8 +170,50 @@ func checkMasks(fail func(string, ...any)) {
 	if err != nil || len(entries) != 0 {
 		fail("masked /sys/firmware should be an empty dir: %d entries, %v", len(entries), err)
 	}
+	checkMaskedOnce(fail)
 	if err := unix.Access("/proc/sys/kernel/hostname", unix.W_OK); !errors.Is(err, unix.EROFS) {
 		fail("readonly /proc/sys: access(W_OK) = %v", err)
+	}
+}
+
+// checkMaskedOnce: the duplicates in maskedPaths are masked once, and the masked directories
+// share one tmpfs.
+func checkMaskedOnce(fail func(string, ...any)) {
+	b, err := os.ReadFile("/proc/self/mountinfo")
+	if err != nil {
+		fail("mountinfo: %v", err)
+		return
+	}
+	count := map[string]int{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 4 {
+			count[f[4]]++
+		}
+	}
+	for _, p := range []string{"/proc/keys", "/etc/masked", "/sys/firmware"} {
+		if count[p] != 1 {
+			fail("%s: %d mounts, want 1", p, count[p])
+		}
+	}
+	var a, c unix.Stat_t
+	if err := unix.Stat("/sys/firmware", &a); err != nil {
+		fail("stat /sys/firmware: %v", err)
+	}
+	if err := unix.Stat("/etc/masked", &c); err != nil {
+		fail("stat /etc/masked: %v", err)
+	}
+	if a.Dev != c.Dev {
+		fail("masked directories on different filesystems: %#x and %#x", a.Dev, c.Dev)
+	}
+}
+
+// checkReadonlyTmpfs: a "ro" tmpfs is read-only in the end, with the mount below it in place.
+func checkReadonlyTmpfs(fail func(string, ...any)) {
+	if err := unix.Access("/rotmp", unix.W_OK); !errors.Is(err, unix.EROFS) {
+		fail("ro tmpfs /rotmp: access(W_OK) = %v", err)
+	}
+	if err := os.WriteFile("/rotmp/sub/f", nil, 0o644); err != nil {
+		fail("rw tmpfs /rotmp/sub below it: %v", err)
 	}
 }
 
@@ -316,11 +359,16 @@ func TestPrepareEnterFinish(t *testing.T) {
 	b.mount("", host, "/data/berth-symlink-test", "bind")
 	b.mount("bind", hostFile, "/etc/hostfile", "bind", "ro", "nosuid")
 	b.mount("tmpfs", "tmpfs", "/tmpcopy", "tmpcopyup", "mode=755")
+	// A read-only tmpfs still gets the mount point of the mount below it.
+	b.mount("tmpfs", "tmpfs", "/rotmp", "ro")
+	b.mount("tmpfs", "tmpfs", "/rotmp/sub")
+	mustMkdir(t, filepath.Join(b.rootfs, "etc", "masked"))
 	mode := os.FileMode(0o600)
 	uid, gid := uint32(1000), uint32(1001)
 	b.spec.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/fuse", Type: "c", Major: 10, Minor: 229,
 		FileMode: &mode, UID: &uid, GID: &gid}}
-	b.spec.Linux.MaskedPaths = []string{"/proc/keys", "/proc/does-not-exist", "/sys/firmware"}
+	b.spec.Linux.MaskedPaths = []string{"/proc/keys", "/proc/does-not-exist", "/sys/firmware",
+		"/etc/masked", "/proc/keys", "/etc/masked/"}
 	b.spec.Linux.ReadonlyPaths = []string{"/proc/sys", "/proc/nope"}
 	b.spec.Root.Readonly = true
 
@@ -376,6 +424,30 @@ func TestRefused(t *testing.T) {
 				b.mount("bind", "/etc/hostname", "/evil/core_pattern", "bind")
 			},
 			wantErr: `mounts[1] (bind) destination "/evil/core_pattern": "/proc/sys/kernel/core_pattern" is inside /proc`,
+		},
+		{
+			name: "/proc is a symlink in the rootfs",
+			setup: func(b *bundle) {
+				if err := os.Remove(filepath.Join(b.rootfs, "proc")); err != nil {
+					b.t.Fatal(err)
+				}
+				if err := os.Symlink("/proc2", filepath.Join(b.rootfs, "proc")); err != nil {
+					b.t.Fatal(err)
+				}
+				b.mount("proc", "proc", "/proc")
+			},
+			wantErr: `mounts[0] (proc) destination "/proc": /proc must be mounted on an ordinary directory, not a symlink in the rootfs`,
+		},
+		{
+			name: "/sys is a file in the rootfs",
+			setup: func(b *bundle) {
+				if err := os.Remove(filepath.Join(b.rootfs, "sys")); err != nil {
+					b.t.Fatal(err)
+				}
+				mustWrite(b.t, filepath.Join(b.rootfs, "sys"), "")
+				b.mount("sysfs", "sysfs", "/sys")
+			},
+			wantErr: `mounts[0] (sysfs) destination "/sys": /sys must be mounted on an ordinary directory, not a file of type 0100000`,
 		},
 		{
 			name:    "tmpfs on /proc",
@@ -448,4 +520,17 @@ func TestRootfsPropagation(t *testing.T) {
 			})
 		}
 	}
+}
+
+// hasCgroupNS stands in for what the host tells init (protocol.InitConfig.InCgroupNS).
+func hasCgroupNS(s *specs.Spec) bool {
+	if s == nil || s.Linux == nil {
+		return false
+	}
+	for _, ns := range s.Linux.Namespaces {
+		if ns.Type == specs.CgroupNamespace {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package sched
 import (
 	"fmt"
 	"os"
+	"slices"
 	"unsafe"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -23,6 +24,21 @@ var mempolicyFlags = map[specs.MemoryPolicyFlagType]int{
 	specs.MpolFNumaBalancing: unix.MPOL_F_NUMA_BALANCING,
 	specs.MpolFRelativeNodes: unix.MPOL_F_RELATIVE_NODES,
 	specs.MpolFStaticNodes:   unix.MPOL_F_STATIC_NODES,
+}
+
+// KnownMemoryPolicyModes returns the linux.memoryPolicy.mode names SetMemoryPolicy accepts, sorted.
+func KnownMemoryPolicyModes() []string { return sortedNames(mempolicyModes) }
+
+// KnownMemoryPolicyFlags returns the linux.memoryPolicy.flags names SetMemoryPolicy accepts, sorted.
+func KnownMemoryPolicyFlags() []string { return sortedNames(mempolicyFlags) }
+
+func sortedNames[K ~string, V any](m map[K]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, string(k))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // mempolicy is the parsed argument list of set_mempolicy(2).

@@ -90,6 +90,26 @@ func KnownOperators() []string { return sortedKeys(operators) }
 // KnownFlags returns the filter flag names Build accepts, sorted.
 func KnownFlags() []string { return sortedKeys(flags) }
 
+// SupportedFlags returns the filter flag names of KnownFlags that this kernel accepts, sorted.
+// Each is probed with a seccomp(2) call that has no filter: the kernel checks the flags first
+// (EINVAL for one it does not know) and then fails to read the filter (EFAULT), so nothing is
+// ever installed.
+func SupportedFlags() []string {
+	var out []string
+	for _, name := range KnownFlags() {
+		flag := flags[specs.LinuxSeccompFlag(name)]
+		if flag == unix.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV {
+			// Refused without a listener, which is how Load uses it.
+			flag |= unix.SECCOMP_FILTER_FLAG_NEW_LISTENER
+		}
+		_, _, errno := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, flag, 0)
+		if errno == unix.EFAULT {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 func sortedKeys[K ~string, V any](m map[K]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {

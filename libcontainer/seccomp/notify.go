@@ -3,11 +3,10 @@ package seccomp
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"os"
 
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
-	"golang.org/x/sys/unix"
 )
 
 // SendNotifyFd connects to the seccomp agent at listenerPath and sends it, on one new
@@ -26,18 +25,9 @@ func SendNotifyFd(listenerPath string, fd *os.File, st *specs.State, metadata st
 	if err != nil {
 		return fmt.Errorf("linux.seccomp.listenerPath %q: encode state: %w", listenerPath, err)
 	}
-	conn, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: listenerPath, Net: "unix"})
-	if err != nil {
-		return fmt.Errorf("linux.seccomp.listenerPath %q: %w", listenerPath, err)
-	}
-	defer conn.Close()
 	// One sendmsg carries the whole JSON and the fd: the spec wants the fds in the first call.
-	n, oobn, err := conn.WriteMsgUnix(msg, unix.UnixRights(int(fd.Fd())), nil)
-	if err != nil {
+	if err := fdpass.SendTo(listenerPath, msg, int(fd.Fd())); err != nil {
 		return fmt.Errorf("linux.seccomp.listenerPath %q: send state: %w", listenerPath, err)
-	}
-	if n != len(msg) || oobn == 0 {
-		return fmt.Errorf("linux.seccomp.listenerPath %q: send state: short write (%d of %d bytes)", listenerPath, n, len(msg))
 	}
 	return nil
 }

@@ -3,9 +3,8 @@
 
 load helpers
 
-# Every command runc has: berth answers each of them, with help. (features: added with the
-# features command.)
-RUNC_COMMANDS=(checkpoint create delete events exec kill list pause ps restore resume run spec start state update)
+# Every command runc has: berth answers each of them, with help.
+RUNC_COMMANDS=(checkpoint create delete events exec features kill list pause ps restore resume run spec start state update)
 
 setup() {
 	berth_setup

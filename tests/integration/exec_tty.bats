@@ -93,3 +93,18 @@ script_run() {
 	assert_output --partial "not a tty"
 	assert_output --partial no-tty
 }
+
+@test "exec -t returns when the process exits, though a background child ignoring SIGHUP keeps the pty" {
+	script_run "$BERTH_BIN" --root "$BERTH_ROOT" exec -t "$ID" sh -c 'trap "" HUP; sleep 1000 & echo started; exit 3'
+	assert_failure 3
+	assert_output --partial started
+}
+
+@test "a foreground exec -t with a terminal relays lines without \\r (ONLCR cleared, as runc does)" {
+	# Under script(1), as a user in a terminal piping the output on: runc needs a terminal here.
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	run timeout 30 script -qec "$(printf '%q ' "$BERTH_BIN" --root "$BERTH_ROOT") exec -t $ID sh -c 'echo one; echo two' | od -An -c" /dev/null
+	assert_success
+	assert_output --partial 'o   n   e  \n   t   w   o  \n'
+	refute_output --partial 'e  \r'
+}

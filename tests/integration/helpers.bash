@@ -329,3 +329,17 @@ _reclaim_leaks() {
 run_container() {
 	run_unpiped berth run --bundle "$BUNDLE" "$ID"
 }
+
+# ID mappings used for the user namespace tests: container 0..65535 = host 100000..165535.
+USERNS_MAP='[{containerID: 0, hostID: 100000, size: 65536}]'
+
+# allow_userns_traversal: let host uid 100000 (root of the test user namespaces) walk down to
+# the bundle; bats makes its temporary directories 0700.
+allow_userns_traversal() {
+	local dir=$BATS_TEST_TMPDIR
+	while [[ $dir == "$BATS_RUN_TMPDIR"* ]]; do
+		chmod a+x "$dir"
+		dir=$(dirname "$dir")
+	done
+	chown -R 100000:100000 "$BUNDLE/rootfs"
+}

@@ -133,3 +133,47 @@ grant_admin_caps() {
 	assert_line --regexp '^/proc/sys ro'
 	assert_line --regexp '^/proc/bus ro'
 }
+
+# mount_count_script PATH...: a script printing "PATH N" for each PATH, N its mountinfo entries.
+mount_count_script() {
+	local p
+	for p in "$@"; do
+		echo "echo $p \$(awk '\$5 == \"$p\"' /proc/self/mountinfo | wc -l);"
+	done
+}
+
+@test "a path listed twice in maskedPaths is fine and masked once" {
+	setup_bundle sh -c "wc -c </proc/timer_list; ls -A /etc/m | wc -l;
+		$(mount_count_script /proc/timer_list /etc/m)"
+	mkdir "$BUNDLE/rootfs/etc/m"
+	touch "$BUNDLE/rootfs/etc/m/f"
+	set_masked /proc/timer_list /etc/m /proc/timer_list /etc/m/ //proc/./timer_list
+	run_container
+	assert_success
+	assert_line --index 0 0
+	assert_line --index 1 0
+	# runc 1.1.5 stacks one mount per entry.
+	if is_berth; then
+		assert_line "/proc/timer_list 1"
+		assert_line "/etc/m 1"
+	fi
+}
+
+@test "masked directories share one read-only tmpfs" {
+	requires_berth # runc 1.1.5 mounts a tmpfs per directory
+	setup_bundle sh -c 'stat -c "%d %n" /sys/firmware /etc/m1 /etc/m2
+		awk '\''$5 == "/sys/firmware" || $5 ~ /^\/etc\/m/ { print $3, $9 }'\'' /proc/self/mountinfo | sort -u
+		touch /etc/m2/x 2>&1; true'
+	mkdir "$BUNDLE/rootfs/etc/m1" "$BUNDLE/rootfs/etc/m2"
+	set_masked /sys/firmware /etc/m1 /proc/timer_list /etc/m2
+	run_container
+	assert_success
+	local dev
+	dev=$(awk '$2 == "/sys/firmware" { print $1 }' <<<"$output")
+	[[ -n $dev ]] || fail "no device for /sys/firmware in: $output"
+	assert_line "$dev /etc/m1"
+	assert_line "$dev /etc/m2"
+	# One superblock (major:minor) for the three mounts, a tmpfs.
+	assert_equal "$(grep -c ' tmpfs$' <<<"$output")" 1
+	assert_line --partial 'Read-only file system'
+}

@@ -53,20 +53,6 @@ set_namespace() {
 	fi
 }
 
-# allow_userns_traversal: let host uid 100000 (root of the test user namespaces) walk down to
-# the bundle; bats makes its temporary directories 0700.
-allow_userns_traversal() {
-	local dir=$BATS_TEST_TMPDIR
-	while [[ $dir == "$BATS_RUN_TMPDIR"* ]]; do
-		chmod a+x "$dir"
-		dir=$(dirname "$dir")
-	done
-	chown -R 100000:100000 "$BUNDLE/rootfs"
-}
-
-# ID mappings used for the user namespace tests: container 0..65535 = host 100000..165535.
-USERNS_MAP='[{containerID: 0, hostID: 100000, size: 65536}]'
-
 @test "pid namespace: the process is PID 1 and sees no host process" {
 	setup_bundle sh -c 'echo "pid=$$"; ps -o pid,comm | tail -n +2'
 	set_namespace pid

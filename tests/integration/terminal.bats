@@ -98,3 +98,48 @@ run_on_tty() {
 	assert_failure 1
 	assert_no_leaks
 }
+
+@test "a foreground run with a terminal relays lines without \\r (ONLCR cleared, as runc does)" {
+	setup_tty_bundle sh -c 'echo one; echo two'
+	# Under script(1), as a user in a terminal piping the output on: runc needs a terminal here.
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	run timeout 30 script -qec "$(printf '%q ' "$BERTH_BIN" --root "$BERTH_ROOT" run --bundle "$BUNDLE" "$ID") | od -An -c" /dev/null
+	assert_success
+	assert_output --partial 'o   n   e  \n   t   w   o  \n'
+	refute_output --partial 'e  \r'
+}
+
+# A client that reads create's output to EOF (containerd's shim, `out=$(...)` in a shell) must
+# get it as soon as create returns: init, waiting for start, must not hold the caller's pipes.
+@test "create, run -d and exec -d with a console socket return to a caller reading their output" {
+	setup_tty_bundle sleep 1000
+	printf '%s\n' "$ID" "$ID-2" >>"$BERTH_IDS_FILE" # started below without the berth wrapper
+	start_recvtty "$SOCK" "$TRANSCRIPT" ''
+	run timeout 10 bash -c 'out=$("$1" --root "$2" create --console-socket "$3" --bundle "$4" "$5" 2>&1); echo "create said: [$out]"' \
+		_ "$BERTH_BIN" "$BERTH_ROOT" "$SOCK" "$BUNDLE" "$ID"
+	assert_success
+	assert_output "create said: []"
+
+	# The listeners keep their terminals to the end of the test (the processes sleep).
+	start_recvtty "$SOCK.2" "$TRANSCRIPT.2" ''
+	run timeout 10 bash -c 'out=$("$1" --root "$2" exec -d -t --console-socket "$3" "$4" sleep 1000 2>&1); echo "exec said: [$out]"' \
+		_ "$BERTH_BIN" "$BERTH_ROOT" "$SOCK.2" "$ID"
+	assert_success
+	assert_output "exec said: []"
+
+	start_recvtty "$SOCK.3" "$TRANSCRIPT.3" ''
+	run timeout 10 bash -c 'out=$("$1" --root "$2" run -d --console-socket "$3" --bundle "$4" "$5" 2>&1); echo "run said: [$out]"' \
+		_ "$BERTH_BIN" "$BERTH_ROOT" "$SOCK.3" "$BUNDLE" "$ID-2"
+	assert_success
+	assert_output "run said: []"
+}
+
+@test "root.readonly without a /dev tmpfs: /dev/console is still made and bound to the terminal" {
+	# The console's mount point is created in the image's /dev, before / turns read-only.
+	setup_tty_bundle sh -c 'stat -c "%t %F" /dev/console; tty; touch /new; true'
+	update_config '.root.readonly = true | .mounts |= map(select(.destination != "/dev"))'
+	run_on_tty
+	assert_line --index 0 "88 character special file"
+	assert_line --index 1 /dev/pts/0
+	assert_line --partial 'Read-only file system'
+}

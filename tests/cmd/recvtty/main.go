@@ -32,6 +32,7 @@ import (
 	"syscall"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 )
 
 func main() {
@@ -113,7 +114,7 @@ func receiveMaster(path string) (*os.File, error) {
 		return nil, err
 	}
 	defer sock.Close()
-	return console.RecvFd(sock)
+	return fdpass.Recv(sock)
 }
 
 // listenAtomically listens on a temporary name and renames it to path, so that path exists

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/berth-runtime/berth/libcontainer/console"
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 )
 
 func TestUnescape(t *testing.T) {
@@ -160,7 +161,7 @@ func sendMaster(t *testing.T, sock string, master *os.File) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if err := console.SendFd(f, master); err != nil {
+	if err := fdpass.Send(f, master); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -1,0 +1,35 @@
+package container
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// phaseLog times the steps of one operation (create, start, exec, delete) for --debug: each
+// done logs, at debug level, the step that just ended and how long it took. With debug off it
+// costs one level check when made and a boolean test per step.
+type phaseLog struct {
+	op, id string
+	on     bool
+	last   time.Time
+}
+
+func newPhaseLog(op, id string) *phaseLog {
+	p := &phaseLog{op: op, id: id, on: slog.Default().Enabled(context.Background(), slog.LevelDebug)}
+	if p.on {
+		p.last = time.Now()
+	}
+	return p
+}
+
+// done logs that phase ended, with msg; extra attributes (key, value pairs) follow.
+func (p *phaseLog) done(phase, msg string, extra ...any) {
+	if !p.on {
+		return
+	}
+	now := time.Now()
+	args := append([]any{"id", p.id, "op", p.op, "phase", phase, "duration", now.Sub(p.last)}, extra...)
+	slog.Debug(msg, args...)
+	p.last = now
+}
