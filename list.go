@@ -25,7 +25,7 @@ var listCommand = &cli.Command{
 		if err := checkArgs(ctx, 0); err != nil {
 			return err
 		}
-		states, err := container.List(ctx.String("root"))
+		states, err := container.List(ctx.String("root"), ctx.IsSet("root"))
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
 		}

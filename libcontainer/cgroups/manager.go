@@ -41,7 +41,7 @@ type Manager struct {
 }
 
 // New prepares the cgroup of a new container from linux.cgroupsPath and linux.resources; it
-// creates nothing yet.
+// creates nothing yet, and refuses a cgroup that exists and is frozen.
 func New(s *specs.Spec, id, driver string) (*Manager, error) {
 	cfg, err := Config(s, id, driver)
 	if err != nil {
@@ -67,7 +67,11 @@ func New(s *specs.Spec, id, driver string) (*Manager, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cgroups (%s driver): %w", driver, err)
 	}
-	return &Manager{m: m, config: cfg, driver: driver}, nil
+	mgr := &Manager{m: m, config: cfg, driver: driver}
+	if err := mgr.checkNotFrozen(); err != nil {
+		return nil, err
+	}
+	return mgr, nil
 }
 
 // Load finds a container's cgroup again from its state.
@@ -102,14 +106,22 @@ func (m *Manager) JoinsItself() bool { return m.driver != DriverSystemd }
 // every process after them, as runc's does (it applies the limits once its init runs).
 func (m *Manager) Create() error {
 	if err := m.m.Apply(-1); err != nil {
-		m.m.Destroy()
+		m.removeAfterFailure()
 		return NameField(fmt.Errorf("create cgroup: %w", err))
 	}
 	if err := m.set(withoutPidsLimit(m.config.Resources)); err != nil {
-		m.m.Destroy()
+		m.removeAfterFailure()
 		return err
 	}
 	return nil
+}
+
+// removeAfterFailure removes what a failed Create made; the caller reports the failure itself,
+// so a cgroup that cannot be removed is only logged.
+func (m *Manager) removeAfterFailure() {
+	if err := m.m.Destroy(); err != nil {
+		slog.Warn("remove the cgroup of a failed create", "cgroup", m.describe(), "error", err)
+	}
 }
 
 // ApplyDeferred applies what Create left out (the pids limit); call it once init is set up and
@@ -210,6 +222,9 @@ func (m *Manager) Paused() bool {
 // Stats returns the cgroup's statistics.
 func (m *Manager) Stats() (*cgroups.Stats, error) { return m.m.GetStats() }
 
+// Exists reports whether the cgroup is still there.
+func (m *Manager) Exists() bool { return m.m.Exists() }
+
 // Path returns the cgroup's directory for a controller ("" on v2).
 func (m *Manager) Path(controller string) string { return m.m.Path(controller) }
 
@@ -228,21 +243,49 @@ func (m *Manager) Destroy() error {
 }
 
 // Signal sends sig to every process in the cgroup. SIGKILL is sent with the cgroup frozen, so
-// that no process can fork its way out of it meanwhile.
+// that no process can fork its way out of it meanwhile; the cgroup is thawed after, so that the
+// processes can die (a container that was paused is no longer).
 func (m *Manager) Signal(sig unix.Signal) error {
-	frozen := sig == unix.SIGKILL && m.Freeze() == nil
-	pids, err := m.Pids()
-	for _, pid := range pids {
-		unix.Kill(pid, sig)
+	frozen := false
+	if sig == unix.SIGKILL {
+		if err := m.Freeze(); err != nil {
+			// No freezer (a v1 host without the hierarchy): signal all the same.
+			slog.Debug("signal the cgroup without freezing it", "cgroup", m.describe(), "error", err)
+		} else {
+			frozen = true
+		}
 	}
+	err := m.signalPids(sig)
 	if frozen {
-		m.Thaw()
+		if thawErr := m.Thaw(); thawErr != nil {
+			err = errors.Join(err, fmt.Errorf("thaw cgroup %s: %w", m.describe(), thawErr))
+		}
 	}
 	return err
 }
 
+// signalPids sends sig to each process of the cgroup; a process that exited meanwhile is not an
+// error.
+func (m *Manager) signalPids(sig unix.Signal) error {
+	pids, err := m.Pids()
+	if err != nil {
+		return fmt.Errorf("list processes of cgroup %s: %w", m.describe(), err)
+	}
+	var errs []error
+	for _, pid := range pids {
+		if err := unix.Kill(pid, sig); err != nil && !errors.Is(err, unix.ESRCH) {
+			errs = append(errs, fmt.Errorf("send %s to pid %d: %w", unix.SignalName(sig), pid, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// killAll kills what is left in the cgroup before Destroy tries again; Destroy reports the
+// cgroup that could not be removed, so a failure here is only logged.
 func (m *Manager) killAll() {
-	m.Signal(unix.SIGKILL)
+	if err := m.Signal(unix.SIGKILL); err != nil {
+		slog.Debug("kill what is left in the cgroup", "cgroup", m.describe(), "error", err)
+	}
 	// Give the killed processes a moment to leave; their parents reap them.
 	for i := 0; i < 20; i++ {
 		if pids, err := m.Pids(); err != nil || len(pids) == 0 {
@@ -276,15 +319,24 @@ func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir 
 		}
 		return nil, dir, nil
 	}
-	seen := map[string]bool{}
-	for ctrl, p := range m.m.GetPaths() {
-		if p == "" {
-			continue
-		}
-		p, err := subPath(p, pick(sub, ctrl))
+	// On failure, close what the earlier hierarchies opened.
+	defer func() {
 		if err != nil {
 			closeFiles(tasks)
-			return nil, nil, err
+			if v2dir != nil {
+				v2dir.Close()
+			}
+			tasks, v2dir = nil, nil
+		}
+	}()
+	seen := map[string]bool{}
+	for ctrl, base := range m.m.GetPaths() {
+		if base == "" {
+			continue
+		}
+		p, err := subPath(base, pick(sub, ctrl))
+		if err != nil {
+			return tasks, v2dir, err
 		}
 		if seen[p] {
 			continue
@@ -294,18 +346,13 @@ func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir 
 			// The cgroup2 hierarchy of a hybrid host: no tasks file there, and writing
 			// cgroup.procs would pay the slow global lock; clone3 joins it for free.
 			if v2dir, err = os.OpenFile(p, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
-				closeFiles(tasks)
-				return nil, nil, fmt.Errorf("open cgroup: %w", err)
+				return tasks, nil, fmt.Errorf("open cgroup: %w", err)
 			}
 			continue
 		}
 		f, err := os.OpenFile(p+"/tasks", os.O_WRONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			closeFiles(tasks)
-			if v2dir != nil {
-				v2dir.Close()
-			}
-			return nil, nil, fmt.Errorf("open cgroup: %w", err)
+			return tasks, v2dir, fmt.Errorf("open cgroup: %w", err)
 		}
 		tasks = append(tasks, f)
 	}

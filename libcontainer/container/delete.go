@@ -40,9 +40,15 @@ func (c *Container) delete(force bool) error {
 		}
 		fallthrough
 	case string(state.Created), string(state.Creating):
-		c.signalAll(unix.SIGKILL)
+		// Every process, not only init: without its own PID namespace the others would outlive
+		// it. What this misses, destroy kills again before it removes the cgroup.
+		if err := c.signalAll(unix.SIGKILL); err != nil {
+			slog.Warn("delete --force", "id", c.state.ID, "error", err)
+		}
 		if cg, err := c.cgroup(); err == nil {
-			cg.Thaw() // a frozen process cannot die
+			if err := cg.Thaw(); err != nil { // a frozen process cannot die
+				return fmt.Errorf("thaw cgroup: %w", err)
+			}
 		}
 		if err := c.killAndWait(); err != nil {
 			return fmt.Errorf("kill: %w", err)

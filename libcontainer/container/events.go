@@ -2,6 +2,7 @@ package container
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/berth-runtime/berth/libcontainer/cgroups"
@@ -38,7 +39,12 @@ func (c *Container) Events(interval time.Duration, send func(Event) error) error
 	if err != nil {
 		return err
 	}
-	oomKills, _ := cg.OOMKillCount()
+	oomKills, err := cg.OOMKillCount()
+	if err != nil {
+		// No memory controller to ask: the loop below cannot read it either and sends no OOM
+		// event, which is all that can be done.
+		slog.Debug("read the OOM kill count", "id", c.ID(), "error", err)
+	}
 	if err := c.sendStats(cg, send); err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package container
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -206,10 +207,14 @@ func (l *launched) adoptForkedInit() error {
 
 // kill ends a half-made init and reaps it.
 func (l *launched) kill() {
+	var err error
 	if l.pidfd >= 0 {
-		unix.PidfdSendSignal(l.pidfd, unix.SIGKILL, nil, 0)
+		err = os.NewSyscallError("pidfd_send_signal", unix.PidfdSendSignal(l.pidfd, unix.SIGKILL, nil, 0))
 	} else if l.pid > 0 {
-		unix.Kill(l.pid, unix.SIGKILL)
+		err = os.NewSyscallError("kill", unix.Kill(l.pid, unix.SIGKILL))
+	}
+	if err != nil && !errors.Is(err, unix.ESRCH) {
+		slog.Warn("kill the half-made init", "pid", l.pid, "error", err)
 	}
 	l.reap()
 }

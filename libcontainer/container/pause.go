@@ -22,7 +22,9 @@ func (c *Container) Pause() error {
 	}
 	if err := cg.Freeze(); err != nil {
 		// A half-frozen cgroup would leave the container neither paused nor running.
-		cg.Thaw()
+		if thawErr := cg.Thaw(); thawErr != nil {
+			return fmt.Errorf("freeze: %w (and thaw after it: %v)", err, thawErr)
+		}
 		return fmt.Errorf("freeze: %w", err)
 	}
 	return nil

@@ -32,8 +32,12 @@ func Run(o *RunOptions) (int, error) {
 		}
 		defer c.Close()
 		if err := c.Start(); err != nil {
-			c.killAndWait()
-			c.destroy()
+			if kerr := c.killAndWait(); kerr != nil {
+				slog.Warn("cleanup after failed start: kill init", "id", c.state.ID, "error", kerr)
+			}
+			if derr := c.destroy(); derr != nil {
+				slog.Warn("cleanup after failed start", "id", c.state.ID, "error", derr)
+			}
 			return 1, err
 		}
 		return 0, nil

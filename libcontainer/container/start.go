@@ -42,7 +42,9 @@ func (c *Container) Start() error {
 	defer logs.finish()
 	if err := c.awaitExec(conn, state.Created); err != nil {
 		// The program may run without what it needed (its seccomp listener): stop it.
-		c.killAndWait()
+		if kerr := c.killAndWait(); kerr != nil {
+			err = fmt.Errorf("%w (and stopping the container failed: %v)", err, kerr)
+		}
 		return logs.explain(err)
 	}
 	logs.stop() // init exec'd: its records are all in

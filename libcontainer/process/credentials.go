@@ -120,7 +120,11 @@ func newCapSets(pc *specs.LinuxCapabilities) (capability.Capabilities, error) {
 		return caps, nil
 	}
 	known := capByName()
-	last, _ := capability.LastCap()
+	// Without it every capability would look unknown and be dropped without a word.
+	last, err := capability.LastCap()
+	if err != nil {
+		return nil, fmt.Errorf("capabilities: the kernel's last capability: %w", err)
+	}
 	sets := []struct {
 		which capability.CapType
 		names []string

@@ -3,6 +3,9 @@
 
 load helpers
 
+# Every command runc has: berth answers each of them, with help.
+RUNC_COMMANDS=(checkpoint create delete events exec features kill list pause ps restore resume run spec start state update)
+
 setup() {
 	berth_setup
 }
@@ -31,8 +34,86 @@ teardown() {
 	run berth --help
 	assert_success
 	local cmd
-	for cmd in create start run kill delete state list spec; do
+	for cmd in "${RUNC_COMMANDS[@]}"; do
 		assert_line --regexp "^ +$cmd( |,)"
+	done
+}
+
+@test "-h names the runtime on its second line, as runc's does" {
+	run berth -h
+	assert_success
+	assert_line --index 0 "NAME:"
+	assert_line --index 1 --regexp '^   [a-z]+ - Open Container Initiative runtime$'
+}
+
+@test "COMMAND -h and help COMMAND work for every runc command" {
+	local cmd
+	for cmd in "${RUNC_COMMANDS[@]}"; do
+		run berth "$cmd" -h
+		assert_success
+		assert_line --index 0 "NAME:"
+		assert_line --index 1 --regexp "^   [a-z]+ $cmd - [a-z]"
+		refute_output --partial "No help topic"
+		run berth help "$cmd"
+		assert_success
+		assert_line --index 1 --regexp "^   [a-z]+ $cmd - [a-z]"
+	done
+}
+
+@test "an unknown command is one line, with no 'No help topic'" {
+	requires_berth # runc 1.1.5 says "No help topic for 'no-such-command'" with status 3
+	local args
+	for args in no-such-command "help no-such-command" "no-such-command -h"; do
+		# shellcheck disable=SC2086
+		run berth $args
+		assert_one_line_error '"no-such-command" is not a berth command'
+		refute_output --partial "No help topic"
+	done
+}
+
+@test "checkpoint and restore take runc's flags and say they are not supported" {
+	requires_berth # runc 1.1.5 runs criu
+	run berth --criu /usr/sbin/criu checkpoint --image-path "$BATS_TEST_TMPDIR/img" \
+		--work-path "$BATS_TEST_TMPDIR/work" --parent-path ../parent --leave-running \
+		--tcp-established --ext-unix-sk --shell-job --lazy-pages --status-fd 3 \
+		--page-server 127.0.0.1:9999 --file-locks --pre-dump --manage-cgroups-mode soft \
+		--empty-ns network --auto-dedup "$ID"
+	assert_one_line_error "checkpoint $ID: checkpoint/restore is not supported yet"
+
+	run berth restore --image-path "$BATS_TEST_TMPDIR/img" --work-path "$BATS_TEST_TMPDIR/work" \
+		--tcp-established --ext-unix-sk --shell-job --file-locks --manage-cgroups-mode full \
+		--bundle "$BATS_TEST_TMPDIR" --detach --pid-file "$BATS_TEST_TMPDIR/pid" --no-subreaper \
+		--no-pivot --empty-ns network --auto-dedup --lazy-pages --lsm-profile apparmor:x \
+		--lsm-mount-context ctx --console-socket "$BATS_TEST_TMPDIR/sock" "$ID"
+	assert_one_line_error "restore $ID: checkpoint/restore is not supported yet"
+	[[ ! -e $BATS_TEST_TMPDIR/img && ! -e $BATS_TEST_TMPDIR/pid ]] || fail "restore left files behind"
+}
+
+@test "checkpoint and restore need exactly one container id" {
+	requires_berth # runc 1.1.5 prints the usage with its error
+	local cmd
+	for cmd in checkpoint restore; do
+		run berth "$cmd"
+		assert_one_line_error "$cmd: 1 argument(s) expected, got 0"
+		run berth "$cmd" a b
+		assert_one_line_error "$cmd: 1 argument(s) expected, got 2"
+	done
+}
+
+@test "--rootless true is refused: berth has no rootless mode" {
+	requires_berth # runc 1.1.5 takes it as root
+	run berth --rootless true list
+	assert_one_line_error "--rootless true: rootless mode is not supported"
+	run berth --rootless maybe list
+	assert_one_line_error '--rootless "maybe": must be true, false or auto'
+}
+
+@test "--rootless false and auto are accepted as root" {
+	mkdir -p "$BERTH_ROOT"
+	local value
+	for value in false auto; do
+		run berth --rootless "$value" list
+		assert_success
 	done
 }
 

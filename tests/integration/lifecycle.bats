@@ -178,9 +178,20 @@ wait_for_term_trap() {
 }
 
 @test "list of an empty root prints only the header" {
+	mkdir -p "$BERTH_ROOT"
 	run berth list
 	assert_success
 	assert_output --regexp '^ID +PID +STATUS +BUNDLE +CREATED +OWNER$'
+}
+
+# runc 1.1.5 creates the missing root and prints an empty table.
+@test "list with a --root that does not exist fails with one line" {
+	requires_berth
+	run berth list
+	assert_one_line_error "list: --root $BERTH_ROOT: no such file or directory"
+	[[ ! -e $BERTH_ROOT ]] || fail "list created $BERTH_ROOT"
+	run berth list --format json
+	assert_one_line_error "--root $BERTH_ROOT"
 }
 
 @test "a created container has not run the user's program before start" {
