@@ -64,7 +64,7 @@ func newApp() *cli.App {
 		Commands: append([]*cli.Command{
 			createCommand, startCommand, runCommand, execCommand, killCommand, deleteCommand,
 			stateCommand, listCommand, specCommand, pauseCommand, resumeCommand, updateCommand, eventsCommand, psCommand,
-			featuresCommand, checkpointCommand, restoreCommand,
+			featuresCommand, checkpointCommand, restoreCommand, checkCommand,
 		}, extraCommands...),
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -83,6 +83,22 @@ func Validate(s *specs.Spec, bundle string) error {
 	return nil
 }
 
+// ValidateAll runs every strict check over s, not stopping at the first failure, and returns
+// each one's failure (`berth check` lists them all; create stops at the first).
+func ValidateAll(s *specs.Spec, bundle string) []error {
+	if s == nil {
+		return []error{errors.New("no configuration")}
+	}
+	c := &config{Spec: s, bundle: bundle}
+	var errs []error
+	for _, chk := range checks {
+		if err := chk(c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
 // Warnings runs the lenient checks over s and returns every failure; the caller logs them.
 func Warnings(s *specs.Spec) []error {
 	if s == nil {

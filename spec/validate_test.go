@@ -407,3 +407,29 @@ func TestKnownTables(t *testing.T) {
 		t.Errorf("got %d rlimits and %d namespace types, want 16 and 8", len(Rlimits), len(Namespaces))
 	}
 }
+
+// TestValidateAll: every failing check is reported, in config order, and the first is what
+// Validate returns.
+func TestValidateAll(t *testing.T) {
+	bundle := bundleWithRootfs(t)
+	s := Default()
+	s.Process.Cwd = "tmp"
+	s.Process.User.UID = 4294967295
+	s.Linux.MaskedPaths = []string{"relative"}
+	errs := ValidateAll(s, bundle)
+	want := []string{`process.cwd "tmp"`, "process.user.uid 4294967295", `linux.maskedPaths[0] "relative"`}
+	if len(errs) != len(want) {
+		t.Fatalf("ValidateAll = %v, want %d errors", errs, len(want))
+	}
+	for i, w := range want {
+		if !strings.Contains(errs[i].Error(), w) {
+			t.Errorf("error %d = %v, want it to name %s", i, errs[i], w)
+		}
+	}
+	if err := Validate(s, bundle); err == nil || err.Error() != errs[0].Error() {
+		t.Errorf("Validate = %v, want the first of ValidateAll", err)
+	}
+	if errs := ValidateAll(Default(), bundle); len(errs) != 0 {
+		t.Errorf("ValidateAll(default) = %v", errs)
+	}
+}

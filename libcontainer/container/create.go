@@ -13,11 +13,8 @@ import (
 
 	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/hooks"
-	"github.com/berth-runtime/berth/libcontainer/intelrdt"
-	"github.com/berth-runtime/berth/libcontainer/lsm"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
-	"github.com/berth-runtime/berth/libcontainer/sched"
 	"github.com/berth-runtime/berth/libcontainer/state"
 	"github.com/berth-runtime/berth/libcontainer/sys"
 	"github.com/berth-runtime/berth/spec"
@@ -176,18 +173,6 @@ func (c *Container) createCgroup(o *CreateOptions) error {
 	}
 	c.cg = cg
 	c.state.Cgroup = cg.Save()
-	return nil
-}
-
-// checkHostSupport refuses what this host cannot give (an AppArmor profile without AppArmor,
-// Intel RDT without resctrl, a scheduler the kernel lacks), before anything is made. It reads
-// the host's /sys and /proc, which init could not trust.
-func checkHostSupport(s *specs.Spec) error {
-	for _, check := range []func(*specs.Spec) error{lsm.Check, intelrdt.Check, sched.Check} {
-		if err := check(s); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 

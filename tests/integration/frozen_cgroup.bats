@@ -80,6 +80,15 @@ create_refused() {
 	create_refused run --detach
 }
 
+@test "check reports a frozen cgroupsPath, from the same check create runs, and makes nothing" {
+	requires_berth # check is berth's own
+	freeze_cgroup "/sys/fs/cgroup/freezer/$FROZEN_NAME" freezer.state FROZEN
+	run_unpiped berth check --bundle "$BUNDLE"
+	assert_failure 1
+	assert_output "error: linux.cgroupsPath: cgroup /sys/fs/cgroup/freezer/$FROZEN_NAME is frozen; thaw it or choose another cgroupsPath"
+	assert_no_leaks
+}
+
 # runc 1.1.5 refuses a frozen v1 freezer cgroup ("container's cgroup unexpectedly frozen") but
 # hangs in the next two cases.
 @test "create in an existing cgroup v2 with cgroup.freeze 1 is refused" {
