@@ -10,7 +10,7 @@ import (
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-func bundleWithRootfs(t *testing.T) string {
+func bundleWithRootfs(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
 	if err := os.Mkdir(filepath.Join(dir, "rootfs"), 0o755); err != nil {
