@@ -82,12 +82,14 @@ test-unit:
 test-integration: deps berth test-helpers
 	$(BATS) $(BATS_FLAGS) $(INTEGRATION)
 
-# Helper programs the bats tests call (recvtty, ...), built into .cache/bin.
+# Helper programs the bats tests call (recvtty, ...), built into .cache/bin, and berth-faults:
+# berth with fault injection (BERTH_FAULT=op:phase kills it there; libcontainer/container/faults.go).
 test-helpers:
-ifneq ($(TEST_CMDS),)
 	@mkdir -p .cache/bin
+ifneq ($(TEST_CMDS),)
 	CGO_ENABLED=1 $(GO) build -trimpath -o .cache/bin/ ./tests/cmd/...
 endif
+	CGO_ENABLED=1 $(GO) build -trimpath -tags "$(BUILDTAGS) berth_faults" -ldflags "$(LDFLAGS)" -o .cache/bin/berth-faults .
 
 # Every go test fuzz target (func FuzzX in a _test.go file), FUZZTIME each, one after another;
 # new failing inputs land in the package's testdata/fuzz, to be checked in with the fix.

@@ -95,14 +95,21 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("root.path: %w", err)
 	}
-	dir, err := state.Create(o.Root, o.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	c = &Container{dir: dir, state: &state.State{
+	c = &Container{state: &state.State{
 		ID: o.ID, Bundle: bundle, Rootfs: rootfs, Created: time.Now().UTC(),
 		Annotations: s.Annotations, Config: s, OwnPidNS: plan.Has(specs.PIDNamespace),
 	}}
+	// The cgroup is planned (paths known, nothing made) before the state exists, so that the
+	// first state already says where it will be: a create killed after this point leaves
+	// nothing that delete --force cannot find.
+	if err := c.planCgroup(o); err != nil {
+		return nil, nil, err
+	}
+	dir, err := state.Create(o.Root, o.ID, c.state)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.dir = dir
 	defer func() {
 		if err != nil {
 			c.abort(l)
@@ -111,13 +118,10 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		}
 		c.releaseNetNS()
 	}()
-	if err := c.createCgroup(o); err != nil {
+	if err := c.makeCgroup(); err != nil {
 		return c, nil, err
 	}
 	phases.done("cgroup", "cgroup made")
-	if err := dir.Save(c.state); err != nil {
-		return c, nil, err
-	}
 	cons, err := consoleFile(o)
 	if err != nil {
 		return c, nil, err
@@ -155,9 +159,9 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	return c, l, nil
 }
 
-// createCgroup prepares the container's cgroup. With cgroupfs it is made and limited now, so
-// that init joins it before anything else happens; systemd needs init's PID to make the scope.
-func (c *Container) createCgroup(o *CreateOptions) error {
+// planCgroup prepares the container's cgroup manager from the config: paths known, nothing made,
+// a frozen existing cgroup refused.
+func (c *Container) planCgroup(o *CreateOptions) error {
 	driver := o.CgroupDriver
 	if driver == "" {
 		driver = cgroups.DriverCgroupfs
@@ -166,14 +170,22 @@ func (c *Container) createCgroup(o *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	if cg.JoinsItself() {
-		if err := cg.Create(); err != nil {
-			return err
-		}
-	}
 	c.cg = cg
 	c.state.Cgroup = cg.Save()
 	return nil
+}
+
+// makeCgroup makes the cgroup and applies its limits. With cgroupfs this happens now, so that
+// init joins it before anything else happens; systemd needs init's PID to make the scope.
+func (c *Container) makeCgroup() error {
+	if !c.cg.JoinsItself() {
+		return nil
+	}
+	if err := c.cg.Create(); err != nil {
+		return err
+	}
+	c.state.Cgroup = c.cg.Save()
+	return c.dir.Save(c.state)
 }
 
 func checkTerminalFlags(s *specs.Spec, o *CreateOptions) error {

@@ -15,6 +15,9 @@ type phaseLog struct {
 	last   time.Time
 }
 
+// injectFault is nil in release builds; the berth_faults build tag sets it (faults.go).
+var injectFault func(op, phase string)
+
 func newPhaseLog(op, id string) *phaseLog {
 	p := &phaseLog{op: op, id: id, on: slog.Default().Enabled(context.Background(), slog.LevelDebug)}
 	if p.on {
@@ -23,8 +26,12 @@ func newPhaseLog(op, id string) *phaseLog {
 	return p
 }
 
-// done logs that phase ended, with msg; extra attributes (key, value pairs) follow.
+// done logs that phase ended, with msg; extra attributes (key, value pairs) follow. In a build
+// with fault injection (faults.go) it is also where berth can be made to die.
 func (p *phaseLog) done(phase, msg string, extra ...any) {
+	if injectFault != nil {
+		injectFault(p.op, phase)
+	}
 	if !p.on {
 		return
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"golang.org/x/sys/unix"
 
 	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/sys"
@@ -66,9 +67,12 @@ type Dir struct {
 	lock *os.File
 }
 
-// Create makes the state directory of a new container and locks it. The root is created when
-// missing (mode 0711 like runc's, so unprivileged users can reach their own containers).
-func Create(root, id string) (*Dir, error) {
+// Create makes the state directory of a new container, locked, holding first: the ID appears
+// with its state file and its lock already in place, never as an empty directory. So a create
+// killed at any later point leaves a state that list, state and delete --force understand. The
+// root is created when missing (mode 0711 like runc's, so unprivileged users can reach their
+// own containers).
+func Create(root, id string, first *State) (*Dir, error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err
 	}
@@ -76,17 +80,36 @@ func Create(root, id string) (*Dir, error) {
 		return nil, fmt.Errorf("state root: %w", err)
 	}
 	path := filepath.Join(root, id)
-	if err := os.Mkdir(path, 0o711); err != nil {
-		if errors.Is(err, os.ErrExist) {
+	if _, err := os.Lstat(path); err == nil {
+		return nil, ErrExist // the common refusal, before any work
+	}
+	tmp, err := os.MkdirTemp(root, ".creating-"+id+"-")
+	if err != nil {
+		return nil, fmt.Errorf("state dir: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o711); err != nil {
+		os.RemoveAll(tmp)
+		return nil, fmt.Errorf("state dir: %w", err)
+	}
+	d, err := lockDir(tmp)
+	if err == nil {
+		err = d.Save(first)
+	}
+	if err == nil {
+		// The lock is on the inode: it moves with the directory.
+		err = unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, path, unix.RENAME_NOREPLACE)
+	}
+	if err != nil {
+		if d != nil {
+			d.Close()
+		}
+		os.RemoveAll(tmp)
+		if errors.Is(err, unix.EEXIST) {
 			return nil, ErrExist
 		}
 		return nil, fmt.Errorf("state dir: %w", err)
 	}
-	d, err := lockDir(path)
-	if err != nil {
-		os.RemoveAll(path)
-		return nil, err
-	}
+	d.Path = path
 	return d, nil
 }
 

@@ -36,15 +36,19 @@ func TestValidateID(t *testing.T) {
 
 func TestCreateOpenSaveLoadRemove(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "root")
-	d, err := Create(root, "c1")
+	d, err := Create(root, "c1", &State{ID: "c1", Pid: 0})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Create(root, "c1"); !errors.Is(err, ErrExist) {
+	if _, err := Create(root, "c1", &State{ID: "c1"}); !errors.Is(err, ErrExist) {
 		t.Fatalf("second Create: %v, want ErrExist", err)
 	}
-	if err := d.Save(&State{ID: "c1", Pid: 0}); err != nil {
-		t.Fatal(err)
+	if entries, _ := os.ReadDir(root); len(entries) != 1 {
+		t.Fatalf("root holds %v, want only c1 (no temporary directory left)", entries)
+	}
+	// The first state is there from the start: a create killed now leaves a readable state.
+	if s, err := (&Dir{Path: filepath.Join(root, "c1")}).Load(); err != nil || s.ID != "c1" {
+		t.Fatalf("state right after Create = %+v, %v", s, err)
 	}
 	if st := d.Status(&State{}); st != Creating {
 		t.Fatalf("status with pid 0 = %s", st)

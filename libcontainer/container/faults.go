@@ -1,0 +1,28 @@
+//go:build berth_faults
+
+package container
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// Fault injection, for the reliability tests only: a binary built with the berth_faults tag
+// (make test-helpers builds .cache/bin/berth-faults) dies by SIGKILL right after the phase
+// that BERTH_FAULT names as "op:phase" (e.g. "create:cgroup", "start:exec", "delete:kill"; the
+// names of --debug's phases). Release builds have no such code: the variable is ignored.
+const faultEnv = "BERTH_FAULT"
+
+func init() {
+	want := os.Getenv(faultEnv)
+	if want == "" {
+		return
+	}
+	injectFault = func(op, phase string) {
+		if op+":"+phase == want {
+			unix.Kill(os.Getpid(), unix.SIGKILL)
+			select {} // SIGKILL cannot be caught: wait for it to land
+		}
+	}
+}
