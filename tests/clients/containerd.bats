@@ -11,6 +11,7 @@
 # at the end if this suite created it).
 
 load helpers
+load containerd
 
 IMAGE=localhost/berth-busybox:latest
 
@@ -19,7 +20,7 @@ setup_file() {
 	NAMESPACE=$CGROUP_PARENT # ctr's default cgroupsPath is /NAMESPACE/ID
 	RUNTIME_ROOT=$CLIENT_DIR/runc/$NAMESPACE
 	export NAMESPACE RUNTIME_ROOT
-	[[ -d /run/containerd/s ]] || touch "$CLIENT_DIR/made-shim-socket-dir"
+	containerd_base_config io.containerd.grpc.v1.cri >"$CLIENT_DIR/containerd.toml"
 	start_containerd
 	make_oci_image "$CLIENT_DIR/image.tar"
 	ctrd images import --base-name "${IMAGE%:*}" "$CLIENT_DIR/image.tar" >/dev/null ||
@@ -62,92 +63,6 @@ ctrd_exec() {
 
 # For run_in_tty, which runs them in a new shell.
 export -f ctrd ctrd_run ctrd_exec
-
-# start_containerd: write the config and start the daemon in the background; wait until it answers.
-start_containerd() {
-	cat >"$CLIENT_DIR/containerd.toml" <<-EOF
-		version = 2
-		root = "$CLIENT_DIR/root"
-		state = "$CLIENT_DIR/state"
-		disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt"]
-		[grpc]
-		  address = "$CLIENT_DIR/containerd.sock"
-		[ttrpc]
-		  address = "$CLIENT_DIR/containerd.sock.ttrpc"
-	EOF
-	# fd 3 closed: bats waits for whoever holds it.
-	containerd --config "$CLIENT_DIR/containerd.toml" </dev/null >"$CLIENT_DIR/containerd.log" 2>&1 3>&- &
-	echo $! >"$CLIENT_DIR/containerd.pid"
-	local i
-	for ((i = 0; i < 100; i++)); do
-		ctrd version >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	fail "containerd did not answer within 10s: $(tail -5 "$CLIENT_DIR/containerd.log")"
-}
-
-# stop_containerd: SIGTERM, then SIGKILL after 10 s.
-stop_containerd() {
-	local pid i
-	pid=$(cat "$CLIENT_DIR/containerd.pid" 2>/dev/null) || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	for ((i = 0; i < 100; i++)); do
-		process_gone "$pid" && break
-		sleep 0.1
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	rm -f "$CLIENT_DIR/containerd.pid"
-}
-
-# make_oci_image OUT: a tar of an OCI image layout holding the busybox rootfs as one layer.
-make_oci_image() {
-	local out=$1 layout=$CLIENT_DIR/oci
-	busybox_rootfs_tar "$CLIENT_DIR/rootfs.tar"
-	{
-		umoci init --layout "$layout" &&
-			umoci new --image "$layout:latest" &&
-			umoci raw add-layer --image "$layout:latest" "$CLIENT_DIR/rootfs.tar" &&
-			umoci config --image "$layout:latest" --config.cmd /bin/sh &&
-			umoci gc --layout "$layout" &&
-			tar -C "$layout" -cf "$out" .
-	} >&2 || fail "making the OCI layout with umoci failed"
-	rm -rf "$layout" "$CLIENT_DIR/rootfs.tar"
-}
-
-# remove_container ID: kill and delete its task, then the container (and its snapshot).
-remove_container() {
-	[[ -e $CLIENT_DIR/containerd.pid ]] || return 0 # the daemon was stopped
-	ctrd task kill --signal KILL "$1" >/dev/null 2>&1 || true
-	ctrd task delete --force "$1" >/dev/null 2>&1 || true
-	ctrd containers delete "$1" >/dev/null 2>&1 || true
-}
-
-# remove_all_containers: remove_container for every container in the namespace.
-remove_all_containers() {
-	local id
-	for id in $(ctrd containers list --quiet 2>/dev/null); do
-		remove_container "$id"
-	done
-}
-
-# remove_shim_socket_dir: remove /run/containerd/s (and /run/containerd) if this suite made them
-# and they are empty.
-remove_shim_socket_dir() {
-	[[ -e $CLIENT_DIR/made-shim-socket-dir ]] || return 0
-	rmdir /run/containerd/s 2>/dev/null && rmdir /run/containerd 2>/dev/null
-	return 0
-}
-
-# task_status ID: the STATUS column of `ctr task list` for ID.
-task_status() {
-	ctrd task list 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'
-}
-
-# task_is ID STATUS: true when ID's task has STATUS.
-task_is() {
-	[[ $(task_status "$1") == "$2" ]]
-}
 
 @test "ctr run --rm prints the container's output" {
 	run_client ctrd_run --rm "$IMAGE" "$NAME" echo hello from ctr

@@ -50,12 +50,14 @@ run_client() {
 
 # run_in_tty CMD...: as run_client, with CMD on a terminal of its own (`script`), as a user at a
 # shell would run it. CMD may be a wrapper function that the suite exported (export -f). The
-# exit status is CMD's; carriage returns are dropped from the output.
+# exit status is CMD's; carriage returns are dropped from the output, and so is "^@", the echo of a
+# NUL byte that ctr and crictl may write to their terminal at any point.
 run_in_tty() {
 	local cmd
 	cmd=$(printf '%q ' "$@")
 	SHELL=/bin/bash run_unpiped timeout -k 5 "$CLIENT_TIMEOUT" script -qefc "$cmd" /dev/null
 	output=${output//$'\r'/}
+	output=${output//^@/}
 	mapfile -t lines <<<"$output"
 }
 
@@ -100,6 +102,16 @@ _client_processes() {
 		if [[ "${args[*]}" == *"$CLIENT_DIR"* || $cgroup == *":/$CGROUP_PARENT/"* ]]; then
 			echo "$pid ${args[*]:0:4}"
 		fi
+	done
+}
+
+# kill_container_processes: SIGKILL every process in a cgroup under CGROUP_PARENT (the suite's
+# containers, not the client's daemons), to unblock a client stuck on a container after a failure.
+kill_container_processes() {
+	local pid
+	for pid in $(find /sys/fs/cgroup/*/"$CGROUP_PARENT" -name cgroup.procs -exec cat {} + 2>/dev/null |
+		sort -u); do
+		kill -KILL "$pid" 2>/dev/null || true
 	done
 }
 
