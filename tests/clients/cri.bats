@@ -220,7 +220,9 @@ SERVICE=(sh -c 'echo started; trap "echo bye; exit 0" TERM; sleep 1000 & wait')
 
 @test "crictl stop in a pod sharing one PID namespace (init's children outlive it)" {
 	# The container's init is not PID 1: when it ends on SIGTERM, its sleep lives on, and the shim
-	# asks the runtime to kill --all a container whose init is gone.
+	# asks the runtime to `kill --all ID SIGKILL` a container whose init is gone. The runtime must
+	# signal what is left in the cgroup, as runc does; answering "container not running" leaves the
+	# sleep holding the container's stdout, and the stop hangs until crictl's deadline.
 	start_pod_container 0 "${SERVICE[@]}"
 	wait_until 10 container_is "$CTR" CONTAINER_RUNNING
 	# crictl's own deadline short (--timeout before the command): a stuck stop fails in 15 s.
