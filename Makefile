@@ -9,6 +9,8 @@ BATS_FLAGS ?=
 BERTH_BIN ?= $(CURDIR)/berth
 # Integration test files to run (names in tests/integration, or paths); default: all of them.
 TESTS ?=
+# Client suites to run (names in tests/clients, or paths); default: all of them.
+CLIENT_TESTS ?=
 STATICCHECK_VERSION ?= v0.8.2
 
 VERSION := $(shell cat VERSION)
@@ -27,10 +29,11 @@ GO_SOURCES := $(shell find . -path ./.cache -prune -o -path ./tests -prune -o \
 	\( -name '*.go' -o -name '*.c' -o -name '*.h' \) -print) go.mod go.sum VERSION
 TEST_CMDS := $(wildcard tests/cmd/*)
 INTEGRATION := $(if $(TESTS),$(foreach t,$(TESTS),$(if $(wildcard $(t)),$(t),tests/integration/$(t))),tests/integration)
+CLIENTS := $(if $(CLIENT_TESTS),$(foreach t,$(CLIENT_TESTS),$(if $(wildcard $(t)),$(t),tests/clients/$(t))),tests/clients)
 
 export BERTH_BIN
 
-.PHONY: deps demo test test-unit test-integration test-helpers bench lint clean man install uninstall fuzz
+.PHONY: deps demo test test-unit test-integration test-clients test-helpers bench lint clean man install uninstall fuzz
 
 # Where `make install` puts things (DESTDIR for staging, as packagers use it).
 PREFIX ?= /usr/local
@@ -68,12 +71,13 @@ demo: deps berth
 	bash scripts/mkbundle.sh .cache/demo
 	bash scripts/demo.sh .cache/demo
 
-# Unit tests and integration tests both run, so one failure does not hide the other; the exit
-# status is non-zero if either failed.
+# Unit tests, integration tests and client suites all run, so one failure does not hide another;
+# the exit status is non-zero if any failed.
 test: deps berth test-helpers
 	@rc=0; \
 	$(GO) test ./... || rc=1; \
 	$(BATS) $(BATS_FLAGS) $(INTEGRATION) || rc=1; \
+	$(MAKE) --no-print-directory test-clients || rc=1; \
 	exit $$rc
 
 test-unit:
@@ -81,6 +85,11 @@ test-unit:
 
 test-integration: deps berth test-helpers
 	$(BATS) $(BATS_FLAGS) $(INTEGRATION)
+
+# The runtime driven by real clients (podman, containerd's ctr, crictl), each suite installing its client
+# and running it privately (tests/clients/helpers.bash). BERTH_BIN=/usr/sbin/runc checks the suites.
+test-clients: deps berth
+	$(BATS) $(BATS_FLAGS) $(CLIENTS)
 
 # Helper programs the bats tests call (recvtty, ...), built into .cache/bin, and berth-faults:
 # berth with fault injection (BERTH_FAULT=op:phase kills it there; libcontainer/container/faults.go).
