@@ -29,6 +29,9 @@ type Container struct {
 	// init died.
 	movedNetDevs []netdev.Moved
 	netNS        *os.File
+	// lost says why state is not the state file's content but what could be found without it
+	// (see openRemains); nil for a container opened normally.
+	lost error
 }
 
 // Open locks and loads the container with the ID.

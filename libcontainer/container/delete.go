@@ -13,9 +13,14 @@ import (
 
 // Delete removes a container and everything berth made for it. A running container is refused
 // unless force, which kills it first and waits for it to die. With force, an ID that does not
-// exist is not an error (containerd's shim relies on this).
+// exist is not an error (containerd's shim relies on this), and one whose state file is missing
+// or corrupt is removed as far as it can be found (see openRemains).
 func Delete(root, id string, force bool) error {
-	c, err := Open(root, id)
+	open := Open
+	if force {
+		open = openRemains
+	}
+	c, err := open(root, id)
 	if err != nil {
 		if force && errors.Is(err, state.ErrNotExist) {
 			return nil
@@ -23,6 +28,10 @@ func Delete(root, id string, force bool) error {
 		return err
 	}
 	defer c.Close()
+	if c.lost != nil {
+		slog.Warn("delete --force: the state is lost; removing the state dir and the cgroup where berth puts it by default",
+			"id", id, "why", c.lost, "cgroup", c.cgroupDir())
+	}
 	return c.delete(force)
 }
 
@@ -45,7 +54,7 @@ func (c *Container) delete(force bool) error {
 		if err := c.signalAll(unix.SIGKILL); err != nil {
 			slog.Warn("delete --force", "id", c.state.ID, "error", err)
 		}
-		if cg, err := c.cgroup(); err == nil {
+		if cg, err := c.cgroup(); err == nil && cg.Exists() {
 			if err := cg.Thaw(); err != nil { // a frozen process cannot die
 				return fmt.Errorf("thaw cgroup: %w", err)
 			}

@@ -1,0 +1,46 @@
+package container
+
+import (
+	"errors"
+	"log/slog"
+
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
+	"github.com/berth-runtime/berth/libcontainer/state"
+)
+
+// openRemains is Open for the commands that remove what is left of a container (delete --force,
+// gc): a state directory whose state file is missing or corrupt opens all the same.
+func openRemains(root, id string) (*Container, error) {
+	dir, err := state.OpenDir(root, id)
+	if err != nil {
+		return nil, err
+	}
+	return loadRemains(dir, id)
+}
+
+// loadRemains loads the state of the locked dir. When the state file is missing (a create
+// killed before it wrote one) or corrupt, the container is what can be found without it: its ID
+// and the cgroup at the place berth uses when the config names none. With no init PID known,
+// removing it kills whatever that cgroup holds; a container whose config named another cgroup
+// cannot be found there, and its processes are left alone.
+func loadRemains(dir *state.Dir, id string) (*Container, error) {
+	st, err := dir.Load()
+	if err == nil {
+		return &Container{dir: dir, state: st}, nil
+	}
+	if !errors.Is(err, state.ErrNoStateFile) && !errors.Is(err, state.ErrCorrupt) {
+		dir.Close()
+		return nil, err
+	}
+	if errors.Is(err, state.ErrNoStateFile) {
+		err = errors.New("no state file in " + dir.Path)
+	}
+	st = &state.State{ID: id}
+	saved, cgErr := cgroups.Conventional(id)
+	if cgErr != nil {
+		slog.Warn("no cgroup to look for", "id", id, "error", cgErr)
+	} else {
+		st.Cgroup = saved
+	}
+	return &Container{dir: dir, state: st, lost: err}, nil
+}
