@@ -51,8 +51,10 @@ func (c *Container) delete(force bool) error {
 	case string(state.Created), string(state.Creating):
 		// Every process, not only init: without its own PID namespace the others would outlive
 		// it. What this misses, destroy kills again before it removes the cgroup.
-		if err := c.signalAll(unix.SIGKILL); err != nil {
-			slog.Warn("delete --force", "id", c.state.ID, "error", err)
+		if c.hasProcesses() {
+			if err := c.signalAll(unix.SIGKILL); err != nil {
+				slog.Warn("delete --force", "id", c.state.ID, "error", err)
+			}
 		}
 		if cg, err := c.cgroup(); err == nil && cg.Exists() {
 			if err := cg.Thaw(); err != nil { // a frozen process cannot die
@@ -66,6 +68,10 @@ func (c *Container) delete(force bool) error {
 	}
 	return c.destroy()
 }
+
+// hasProcesses is false for a container that never had any: a create that died before it made
+// init and its cgroup, or a lost state whose conventional cgroup does not exist.
+func (c *Container) hasProcesses() bool { return c.state.Pid != 0 || c.state.Cgroup != nil }
 
 // destroy removes the cgroup, runs the poststop hooks and removes the state directory; init is
 // already dead.

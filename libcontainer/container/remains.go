@@ -36,11 +36,15 @@ func loadRemains(dir *state.Dir, id string) (*Container, error) {
 		err = errors.New("no state file in " + dir.Path)
 	}
 	st = &state.State{ID: id}
-	saved, cgErr := cgroups.Conventional(id)
-	if cgErr != nil {
-		slog.Warn("no cgroup to look for", "id", id, "error", cgErr)
-	} else {
-		st.Cgroup = saved
+	c := &Container{dir: dir, state: st, lost: err}
+	saved, err := cgroups.Conventional(id)
+	if err != nil {
+		slog.Warn("no cgroup to look for", "id", id, "error", err)
+		return c, nil
 	}
-	return &Container{dir: dir, state: st, lost: err}, nil
+	st.Cgroup = saved
+	if c.cgroupDir() == "" {
+		st.Cgroup, c.cg = nil, nil // none there: nothing to kill or remove
+	}
+	return c, nil
 }
