@@ -30,7 +30,7 @@ type Container struct {
 	movedNetDevs []netdev.Moved
 	netNS        *os.File
 	// lost says why state is not the state file's content but what could be found without it
-	// (see openRemains); nil for a container opened normally.
+	// (see loadRemains); nil for a container opened normally.
 	lost error
 }
 

@@ -8,17 +8,8 @@ import (
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
 
-// openRemains is Open for the commands that remove what is left of a container (delete --force,
-// gc): a state directory whose state file is missing or corrupt opens all the same.
-func openRemains(root, id string) (*Container, error) {
-	dir, err := state.OpenDir(root, id)
-	if err != nil {
-		return nil, err
-	}
-	return loadRemains(dir, id)
-}
-
-// loadRemains loads the state of the locked dir. When the state file is missing (a create
+// loadRemains loads the state of the locked dir for the commands that remove what is left of a
+// container (delete --force, gc). When the state file is missing (a create
 // killed before it wrote one) or corrupt, the container is what can be found without it: its ID
 // and the cgroup at the place berth uses when the config names none. With no init PID known,
 // removing it kills whatever that cgroup holds; a container whose config named another cgroup

@@ -148,6 +148,19 @@ func OpenDir(root, id string) (*Dir, error) { return openDir(root, id, true) }
 // still at work has no state file yet, and must not be taken for what is left of one).
 func TryOpenDir(root, id string) (*Dir, error) { return openDir(root, id, false) }
 
+// OpenDirWithin is OpenDir that waits for another command's lock at most timeout, then gives
+// up with ErrBusy.
+func OpenDirWithin(root, id string, timeout time.Duration) (*Dir, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		d, err := openDir(root, id, false)
+		if !errors.Is(err, ErrBusy) || time.Now().After(deadline) {
+			return d, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func openDir(root, id string, wait bool) (*Dir, error) {
 	if err := ValidateID(id); err != nil {
 		return nil, err

@@ -30,11 +30,12 @@ freezer_dir() {
 }
 
 # start_create_blocked: `create` in the background, held in a createRuntime hook (init exists
-# and waits), so that the test can kill it half way. Sets CREATE_PID and HOOK_PID.
+# and waits) until the test kills it or creates $HOOK_RELEASE. Sets CREATE_PID and HOOK_PID.
 start_create_blocked() {
 	local pidfile=$BATS_TEST_TMPDIR/hook.pid i
+	HOOK_RELEASE=$BATS_TEST_TMPDIR/hook.release
 	update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", $s]}]' \
-		--arg s "echo \$\$ >$pidfile; exec sleep 1000"
+		--arg s "echo \$\$ >$pidfile; while [ ! -e $HOOK_RELEASE ]; do sleep 0.05; done"
 	# The binary itself, not the berth function: $! must be the runtime's PID.
 	echo "$ID" >>"$BERTH_IDS_FILE"
 	"$BERTH_BIN" --root "$BERTH_ROOT" create --bundle "$BUNDLE" "$ID" \
@@ -281,4 +282,23 @@ delete_force_removes_all() {
 	pid=$(container_pid "$ID")
 	rm "$BERTH_ROOT/$ID/state.json"
 	delete_force_removes_all "$ID" "$pid"
+}
+
+# No hangs: a create whose init someone froze waits for it for good, holding the container's
+# lock; delete --force kills the container first, create then fails and lets go.
+@test "delete --force while a create waits for an init someone froze" {
+	requires_berth
+	start_create_blocked
+	local pid
+	pid=$(init_pid_of_create)
+	echo FROZEN >"$(freezer_dir "$pid")/freezer.state"
+	touch "$HOOK_RELEASE" # the hook succeeds, create goes on to wait for the frozen init
+	sleep 0.5
+	kill -0 "$CREATE_PID" || fail "create did not wait for the frozen init"
+	run_unpiped timeout -k 2 15 "$BERTH_BIN" --root "$BERTH_ROOT" --debug delete --force "$ID"
+	assert_success
+	assert_output --partial "another berth command holds the container: killing it first"
+	wait "$CREATE_PID" && fail "create succeeded on a killed init"
+	process_gone "$pid" || fail "init $pid still alive after delete --force"
+	assert_no_leaks
 }
