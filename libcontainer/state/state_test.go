@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidateID(t *testing.T) {
@@ -175,4 +176,25 @@ func TestTryOpenDir(t *testing.T) {
 	if _, err := TryOpenDir(root, "nothing"); !errors.Is(err, ErrNotExist) {
 		t.Fatalf("TryOpenDir of a missing container: %v, want ErrNotExist", err)
 	}
+}
+
+func TestOpenDirWithin(t *testing.T) {
+	root := t.TempDir()
+	held, err := Create(root, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := OpenDirWithin(root, "c1", 50*time.Millisecond); !errors.Is(err, ErrBusy) {
+		t.Fatalf("OpenDirWithin while locked: %v, want ErrBusy", err)
+	}
+	if waited := time.Since(start); waited < 50*time.Millisecond || waited > 2*time.Second {
+		t.Fatalf("OpenDirWithin gave up after %s, want about 50ms", waited)
+	}
+	go func() { time.Sleep(30 * time.Millisecond); held.Close() }()
+	d, err := OpenDirWithin(root, "c1", 5*time.Second)
+	if err != nil {
+		t.Fatalf("OpenDirWithin once released: %v", err)
+	}
+	d.Close()
 }
