@@ -17,12 +17,14 @@ import (
 // file, a State is saved, a string written as is.
 func newStateDir(t *testing.T, root, id string, content any) {
 	t.Helper()
-	d, err := state.Create(root, id)
+	d, err := state.Create(root, id, &state.State{ID: id})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
 	switch c := content.(type) {
+	case nil:
+		err = os.Remove(d.File())
 	case *state.State:
 		err = d.Save(c)
 	case string:

@@ -160,8 +160,11 @@ func ptr(s string) *string { return &s }
 
 func TestTryOpenDir(t *testing.T) {
 	root := t.TempDir()
-	held, err := Create(root, "c1")
+	held, err := Create(root, "c1", &State{ID: "c1"})
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(held.File()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := TryOpenDir(root, "c1"); !errors.Is(err, ErrBusy) {
@@ -180,7 +183,7 @@ func TestTryOpenDir(t *testing.T) {
 
 func TestOpenDirWithin(t *testing.T) {
 	root := t.TempDir()
-	held, err := Create(root, "c1")
+	held, err := Create(root, "c1", &State{ID: "c1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -170,9 +170,10 @@ delete_force_removes_all() {
 	assert_no_leaks
 }
 
-@test "gc removes what a create killed before it wrote the state file left" {
+@test "gc removes a state dir without a state file" {
 	requires_berth
-	# What a create killed between making the state dir and writing the state file leaves.
+	# A state dir without a state file: berth's create makes its dir with the file in it, but
+	# one made by hand, or a file removed, is still what is left of a container.
 	mkdir -p "$BERTH_ROOT/$ID"
 	echo "$ID" >>"$BERTH_IDS_FILE"
 	run berth gc
