@@ -13,12 +13,13 @@ import (
 
 var gcCommand = &cli.Command{
 	Name:  "gc",
-	Usage: "remove the state, cgroups and mounts of containers whose init is gone (berth only)",
+	Usage: "remove the state and cgroups of containers whose init is gone (berth only)",
 	Description: `gc looks at every container under --root and removes, as delete --force would,
 those whose init process has exited (or is a zombie nobody reaps), and state directories whose
 state file is missing or corrupt when the cgroup berth would have made for them is empty. Live
-containers, and those another berth command is working on, are left alone. It prints one line
-per container removed; with --dry-run, one per container it would remove.`,
+containers, and those another berth command is working on, are left alone. berth mounts
+nothing in the host's mount namespace, so there is no mount to remove. It prints one line per
+container removed; with --dry-run, one per container it would remove.`,
 	Flags: []cli.Flag{
 		&cli.BoolFlag{Name: "dry-run", Aliases: []string{"n"}, Usage: "list what would be removed, remove nothing"},
 	},
