@@ -108,8 +108,9 @@ func (c *Container) killEverything() error {
 }
 
 // hasProcesses is false for a container that never had any: a create that died before it made
-// init and its cgroup, or a lost state whose conventional cgroup does not exist.
-func (c *Container) hasProcesses() bool { return c.state.Pid != 0 || c.state.Cgroup != nil }
+// init and its cgroup (the state names the cgroup it plans), or a lost state whose conventional
+// cgroup does not exist.
+func (c *Container) hasProcesses() bool { return c.state.Pid != 0 || c.cgroupDir() != "" }
 
 // destroy removes the cgroup, runs the poststop hooks and removes the state directory; init is
 // already dead.

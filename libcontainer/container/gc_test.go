@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/state"
 	"github.com/berth-runtime/berth/libcontainer/sys"
 )
@@ -76,7 +77,8 @@ func TestRemovedString(t *testing.T) {
 }
 
 // TestGC runs gc on containers that need no cgroup: a live one (this test's own process), one
-// whose init is gone, one a create left without a state file, a corrupt one and a busy one.
+// whose init is gone, one without a state file, a corrupt one, one whose create died before
+// it made the cgroup it planned, and a busy one.
 func TestGC(t *testing.T) {
 	pid, start := selfStart(t)
 	root := t.TempDir()
@@ -86,6 +88,11 @@ func TestGC(t *testing.T) {
 	newStateDir(t, root, prefix+"dead", &state.State{ID: prefix + "dead", Pid: pid, StartTime: start + 1})
 	newStateDir(t, root, prefix+"nofile", nil)
 	newStateDir(t, root, prefix+"corrupt", "garbage")
+	planned, err := cgroups.Conventional(prefix + "planned") // a cgroup not made yet
+	if err != nil {
+		t.Fatal(err)
+	}
+	newStateDir(t, root, prefix+"planned", &state.State{ID: prefix + "planned", Cgroup: planned})
 	newStateDir(t, root, prefix+"busy", nil)
 	busy, err := state.OpenDir(root, prefix+"busy")
 	if err != nil {
@@ -99,6 +106,7 @@ func TestGC(t *testing.T) {
 		{ID: prefix + "corrupt", Why: corrupt, What: []string{"state dir"}},
 		{ID: prefix + "dead", Why: "init " + strconv.Itoa(pid) + " gone", What: []string{"state dir"}},
 		{ID: prefix + "nofile", Why: "no state file in " + filepath.Join(root, prefix+"nofile"), What: []string{"state dir"}},
+		{ID: prefix + "planned", Why: "create died before init started", What: []string{"state dir"}},
 	}
 	for _, dryRun := range []bool{true, false} {
 		removed, err := GC(root, true, dryRun)
@@ -111,7 +119,7 @@ func TestGC(t *testing.T) {
 		left, _ := stateDirs(root, true)
 		wantLeft := []string{prefix + "busy", prefix + "live"}
 		if dryRun {
-			wantLeft = []string{prefix + "busy", prefix + "corrupt", prefix + "dead", prefix + "live", prefix + "nofile"}
+			wantLeft = []string{prefix + "busy", prefix + "corrupt", prefix + "dead", prefix + "live", prefix + "nofile", prefix + "planned"}
 		}
 		if !reflect.DeepEqual(left, wantLeft) {
 			t.Fatalf("after GC(dryRun %v): %v left, want %v", dryRun, left, wantLeft)
