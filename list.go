@@ -25,9 +25,13 @@ var listCommand = &cli.Command{
 		if err := checkArgs(ctx, 0); err != nil {
 			return err
 		}
-		states, err := container.List(ctx.String("root"), ctx.IsSet("root"))
+		states, broken, err := container.List(ctx.String("root"), ctx.IsSet("root"))
 		if err != nil {
 			return fmt.Errorf("list: %w", err)
+		}
+		// Like runc: the others are listed, a broken one is reported, and list succeeds.
+		for _, err := range broken {
+			fmt.Fprintf(os.Stderr, "berth: list: %v\n", err)
 		}
 		if ctx.Bool("quiet") {
 			for _, s := range states {

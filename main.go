@@ -70,7 +70,7 @@ func newApp() *cli.App {
 		Commands: append([]*cli.Command{
 			createCommand, startCommand, runCommand, execCommand, killCommand, deleteCommand,
 			stateCommand, listCommand, specCommand, pauseCommand, resumeCommand, updateCommand, eventsCommand, psCommand,
-			featuresCommand, checkpointCommand, restoreCommand, checkCommand,
+			featuresCommand, checkpointCommand, restoreCommand, checkCommand, gcCommand,
 		}, extraCommands...),
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -84,6 +85,21 @@ func Load(saved *Saved) (*Manager, error) {
 		return nil, fmt.Errorf("cgroups: %w", err)
 	}
 	return &Manager{m: m, config: saved.Config, driver: saved.Driver}, nil
+}
+
+// Conventional returns where the cgroupfs driver puts container id's cgroup when its config
+// names none (<id> below berth's own cgroup): the one place left to look for a container whose
+// state file is lost.
+func Conventional(id string) (*Saved, error) {
+	cfg, err := Config(nil, id, DriverCgroupfs)
+	if err != nil {
+		return nil, err
+	}
+	m, err := manager.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("cgroups: %w", err)
+	}
+	return (&Manager{m: m, config: cfg, driver: DriverCgroupfs}).Save(), nil
 }
 
 // Save returns what the state file keeps.
@@ -296,10 +312,27 @@ func (m *Manager) killAll() {
 }
 
 func (m *Manager) describe() string {
-	for _, p := range m.m.GetPaths() {
-		return p
+	if d := m.Dir(); d != "" {
+		return d
 	}
 	return "(none)"
+}
+
+// Dir names the cgroup by one of its directories, the same each time: the freezer's on v1 (the
+// hierarchy that holds a paused container), the only one on v2, else the first by controller.
+func (m *Manager) Dir() string {
+	paths := m.m.GetPaths()
+	for _, ctrl := range []string{"freezer", ""} {
+		if p := paths[ctrl]; p != "" {
+			return p
+		}
+	}
+	for _, ctrl := range slices.Sorted(maps.Keys(paths)) {
+		if paths[ctrl] != "" {
+			return paths[ctrl]
+		}
+	}
+	return ""
 }
 
 // OpenJoinFiles returns what init needs to join the cgroup by itself: on cgroup v1 one open

@@ -1,5 +1,5 @@
 // Package container holds the operations on a container, as the host sees them: create, start,
-// run, exec, kill, delete, state, list, ps, pause, resume, update and events (stats), with what
+// run, exec, kill, delete, state, list, ps, pause, resume, update, events (stats) and gc, with what
 // they share: launching init (launch.go), its stdio, its log stream and the pid it publishes.
 // Each operation locks the container's state directory for
 // as long as it works, so commands on the same ID never interleave.
@@ -29,6 +29,9 @@ type Container struct {
 	// init died.
 	movedNetDevs []netdev.Moved
 	netNS        *os.File
+	// lost says why state is not the state file's content but what could be found without it
+	// (see loadRemains); nil for a container opened normally.
+	lost error
 }
 
 // Open locks and loads the container with the ID.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -13,9 +14,15 @@ import (
 
 // Delete removes a container and everything berth made for it. A running container is refused
 // unless force, which kills it first and waits for it to die. With force, an ID that does not
-// exist is not an error (containerd's shim relies on this).
+// exist is not an error (containerd's shim relies on this), one whose state file is missing or
+// corrupt is removed as far as it can be found (see loadRemains), and one that another berth
+// command holds is killed before its lock is waited for (see openForceDelete).
 func Delete(root, id string, force bool) error {
-	c, err := Open(root, id)
+	open := Open
+	if force {
+		open = openForceDelete
+	}
+	c, err := open(root, id)
 	if err != nil {
 		if force && errors.Is(err, state.ErrNotExist) {
 			return nil
@@ -23,7 +30,39 @@ func Delete(root, id string, force bool) error {
 		return err
 	}
 	defer c.Close()
+	if c.lost != nil {
+		slog.Warn("delete --force: the state is lost; removing the state dir and the cgroup where berth puts it by default",
+			"id", id, "why", c.lost, "cgroup", c.cgroupDir())
+	}
 	return c.delete(force)
+}
+
+// lockWait bounds how long delete --force waits for another command's lock once it has killed
+// the container: that command fails as soon as init is gone.
+const lockWait = 10 * time.Second
+
+// openForceDelete opens a container for delete --force, which must not hang behind another command
+// that holds the lock for good: a create waiting for an init that someone froze, say. When the
+// lock is busy, the container's processes are killed first, from the state file read without
+// the lock; the command that held it then fails and lets go.
+func openForceDelete(root, id string) (*Container, error) {
+	dir, err := state.TryOpenDir(root, id)
+	if errors.Is(err, state.ErrBusy) {
+		if c, err := Peek(root, id); err == nil {
+			slog.Debug("delete --force: another berth command holds the container: killing it first", "id", id)
+			if err := c.killEverything(); err != nil {
+				slog.Warn("delete --force", "id", id, "error", err)
+			}
+		}
+		dir, err = state.OpenDirWithin(root, id, lockWait)
+		if errors.Is(err, state.ErrBusy) {
+			return nil, fmt.Errorf("another berth command still holds the container after %s, its processes killed", lockWait)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return loadRemains(dir, id)
 }
 
 func (c *Container) delete(force bool) error {
@@ -40,23 +79,38 @@ func (c *Container) delete(force bool) error {
 		}
 		fallthrough
 	case string(state.Created), string(state.Creating):
-		// Every process, not only init: without its own PID namespace the others would outlive
-		// it. What this misses, destroy kills again before it removes the cgroup.
-		if err := c.signalAll(unix.SIGKILL); err != nil {
-			slog.Warn("delete --force", "id", c.state.ID, "error", err)
-		}
-		if cg, err := c.cgroup(); err == nil {
-			if err := cg.Thaw(); err != nil { // a frozen process cannot die
-				return fmt.Errorf("thaw cgroup: %w", err)
-			}
-		}
-		if err := c.killAndWait(); err != nil {
-			return fmt.Errorf("kill: %w", err)
+		if err := c.killEverything(); err != nil {
+			return err
 		}
 		phases.done("kill", "container's processes killed")
 	}
 	return c.destroy()
 }
+
+// killEverything kills the container's processes and waits for init to die. Every process, not
+// only init: without its own PID namespace the others would outlive it. What this misses,
+// destroy kills again before it removes the cgroup.
+func (c *Container) killEverything() error {
+	if c.hasProcesses() {
+		if err := c.signalAll(unix.SIGKILL); err != nil {
+			slog.Warn("delete --force", "id", c.state.ID, "error", err)
+		}
+	}
+	if cg, err := c.cgroup(); err == nil && cg.Exists() {
+		if err := cg.Thaw(); err != nil { // a frozen process cannot die
+			return fmt.Errorf("thaw cgroup: %w", err)
+		}
+	}
+	if err := c.killAndWait(); err != nil {
+		return fmt.Errorf("kill: %w", err)
+	}
+	return nil
+}
+
+// hasProcesses is false for a container that never had any: a create that died before it made
+// init and its cgroup (the state names the cgroup it plans), or a lost state whose conventional
+// cgroup does not exist.
+func (c *Container) hasProcesses() bool { return c.state.Pid != 0 || c.cgroupDir() != "" }
 
 // destroy removes the cgroup, runs the poststop hooks and removes the state directory; init is
 // already dead.

@@ -20,7 +20,7 @@ func TestListMissingRoot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			states, err := List(tt.root, tt.rootGiven)
+			states, _, err := List(tt.root, tt.rootGiven)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Fatalf("List: %v", err)

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,14 +11,23 @@ import (
 	"github.com/berth-runtime/berth/libcontainer/sys"
 )
 
-func lockDir(path string) (*Dir, error) {
+// lockDir opens and locks the lock file of the state directory at path; without wait, a lock
+// held by another process is ErrBusy.
+func lockDir(path string, wait bool) (*Dir, error) {
 	f, err := os.OpenFile(filepath.Join(path, lockFile), os.O_RDWR|os.O_CREATE|unix.O_CLOEXEC, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	err = sys.RetryEINTR(func() error { return unix.Flock(int(f.Fd()), unix.LOCK_EX) })
+	how := unix.LOCK_EX
+	if !wait {
+		how |= unix.LOCK_NB
+	}
+	err = sys.RetryEINTR(func() error { return unix.Flock(int(f.Fd()), how) })
 	if err != nil {
 		f.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, ErrBusy
+		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
 	return &Dir{Path: path, lock: f}, nil

@@ -61,6 +61,16 @@ var ErrNotExist = errors.New("container does not exist")
 // ErrExist is returned by Create when the ID is taken.
 var ErrExist = errors.New("container already exists")
 
+// ErrCorrupt is wrapped by Load when the state file cannot be decoded (truncated, garbage).
+var ErrCorrupt = errors.New("corrupt")
+
+// ErrNoStateFile is returned by Load when the state directory holds no state file: a create
+// killed before it wrote one, or a directory someone else made.
+var ErrNoStateFile = errors.New("no state file")
+
+// ErrBusy is returned by TryOpenDir when another berth command holds the container's lock.
+var ErrBusy = errors.New("another berth command is working on the container")
+
 // Dir is one container's state directory, locked by this process while it is open.
 type Dir struct {
 	Path string
@@ -91,7 +101,7 @@ func Create(root, id string, first *State) (*Dir, error) {
 		os.RemoveAll(tmp)
 		return nil, fmt.Errorf("state dir: %w", err)
 	}
-	d, err := lockDir(tmp)
+	d, err := lockDir(tmp, true)
 	if err == nil {
 		err = d.Save(first)
 	}
@@ -116,19 +126,47 @@ func Create(root, id string, first *State) (*Dir, error) {
 // Open locks the state directory of an existing container. It waits for other berth commands on
 // the same ID, then checks that the container still exists (a delete may have run meanwhile).
 func Open(root, id string) (*Dir, error) {
-	if err := ValidateID(id); err != nil {
+	d, err := openDir(root, id, true)
+	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(root, id)
-	d, err := lockDir(path)
-	if err != nil {
+	if _, err := os.Stat(filepath.Join(d.Path, stateFile)); err != nil {
+		d.Close()
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, ErrNotExist
 		}
 		return nil, err
 	}
-	if _, err := os.Stat(filepath.Join(path, stateFile)); err != nil {
-		d.Close()
+	return d, nil
+}
+
+// OpenDir locks a container's state directory whether or not it holds a readable state file,
+// for the commands that remove what is left of a container (delete --force, gc).
+func OpenDir(root, id string) (*Dir, error) { return openDir(root, id, true) }
+
+// TryOpenDir is OpenDir without waiting: ErrBusy when another command holds the lock (a create
+// still at work has no state file yet, and must not be taken for what is left of one).
+func TryOpenDir(root, id string) (*Dir, error) { return openDir(root, id, false) }
+
+// OpenDirWithin is OpenDir that waits for another command's lock at most timeout, then gives
+// up with ErrBusy.
+func OpenDirWithin(root, id string, timeout time.Duration) (*Dir, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		d, err := openDir(root, id, false)
+		if !errors.Is(err, ErrBusy) || time.Now().After(deadline) {
+			return d, err
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func openDir(root, id string, wait bool) (*Dir, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, err
+	}
+	d, err := lockDir(filepath.Join(root, id), wait)
+	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, ErrNotExist
 		}
@@ -153,21 +191,29 @@ func Peek(root, id string) (*Dir, error) {
 	return &Dir{Path: path}, nil
 }
 
-// Load reads the state file.
+// Load reads the state file: ErrNoStateFile (which is also ErrNotExist) when there is none,
+// ErrCorrupt wrapped in an error naming the file when it cannot be decoded.
 func (d *Dir) Load() (*State, error) {
-	data, err := os.ReadFile(filepath.Join(d.Path, stateFile))
+	data, err := os.ReadFile(d.File())
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, ErrNotExist
+			return nil, errNoStateFile
 		}
 		return nil, fmt.Errorf("read state: %w", err)
 	}
 	var s State
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("state file %s is corrupt: %w", filepath.Join(d.Path, stateFile), err)
+		return nil, fmt.Errorf("state file %s is %w: %w", d.File(), ErrCorrupt, err)
 	}
 	return &s, nil
 }
+
+// errNoStateFile is both ErrNoStateFile and ErrNotExist: callers that only read (state, list)
+// see a container that does not exist (yet), those that clean up see what is left of one.
+var errNoStateFile = fmt.Errorf("%w: %w", ErrNotExist, ErrNoStateFile)
+
+// File returns the path of the state file.
+func (d *Dir) File() string { return filepath.Join(d.Path, stateFile) }
 
 // Save writes the state file atomically: a temporary file in the same directory, then rename.
 func (d *Dir) Save(s *State) error {

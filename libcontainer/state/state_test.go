@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidateID(t *testing.T) {
@@ -117,4 +118,86 @@ func TestStatusWhileCreating(t *testing.T) {
 	if got := d.Status(&State{Pid: 1 << 30, StartTime: 1, Creating: true}); got != Stopped {
 		t.Fatalf("dead init of an unfinished create: %s, want stopped", got)
 	}
+}
+
+func TestLoadMissingOrCorrupt(t *testing.T) {
+	tests := []struct {
+		name    string
+		content *string // nil: no state file
+		want    []error
+		inMsg   string
+	}{
+		{"no state file", nil, []error{ErrNoStateFile, ErrNotExist}, "no state file"},
+		{"empty", ptr(""), []error{ErrCorrupt}, "is corrupt: unexpected end of JSON input"},
+		{"truncated", ptr(`{"id":"c1","pi`), []error{ErrCorrupt}, "is corrupt: unexpected end of JSON input"},
+		{"garbage", ptr("garbage\n"), []error{ErrCorrupt}, "is corrupt: invalid character 'g'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &Dir{Path: t.TempDir()}
+			if tt.content != nil {
+				if err := os.WriteFile(d.File(), []byte(*tt.content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := d.Load()
+			for _, want := range tt.want {
+				if !errors.Is(err, want) {
+					t.Errorf("Load: %v, want %v", err, want)
+				}
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.inMsg) {
+				t.Errorf("Load: %v, want a message containing %q", err, tt.inMsg)
+			}
+			if tt.content != nil && !strings.Contains(err.Error(), d.File()) {
+				t.Errorf("Load: %v does not name the file", err)
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func TestTryOpenDir(t *testing.T) {
+	root := t.TempDir()
+	held, err := Create(root, "c1", &State{ID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(held.File()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TryOpenDir(root, "c1"); !errors.Is(err, ErrBusy) {
+		t.Fatalf("TryOpenDir while locked: %v, want ErrBusy", err)
+	}
+	held.Close()
+	d, err := TryOpenDir(root, "c1") // no state file yet: the directory opens all the same
+	if err != nil {
+		t.Fatalf("TryOpenDir once unlocked: %v", err)
+	}
+	d.Close()
+	if _, err := TryOpenDir(root, "nothing"); !errors.Is(err, ErrNotExist) {
+		t.Fatalf("TryOpenDir of a missing container: %v, want ErrNotExist", err)
+	}
+}
+
+func TestOpenDirWithin(t *testing.T) {
+	root := t.TempDir()
+	held, err := Create(root, "c1", &State{ID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := OpenDirWithin(root, "c1", 50*time.Millisecond); !errors.Is(err, ErrBusy) {
+		t.Fatalf("OpenDirWithin while locked: %v, want ErrBusy", err)
+	}
+	if waited := time.Since(start); waited < 50*time.Millisecond || waited > 2*time.Second {
+		t.Fatalf("OpenDirWithin gave up after %s, want about 50ms", waited)
+	}
+	go func() { time.Sleep(30 * time.Millisecond); held.Close() }()
+	d, err := OpenDirWithin(root, "c1", 5*time.Second)
+	if err != nil {
+		t.Fatalf("OpenDirWithin once released: %v", err)
+	}
+	d.Close()
 }
