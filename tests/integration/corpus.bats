@@ -1,0 +1,208 @@
+#!/usr/bin/env bats
+# Bad input at scale: every case of tests/corpus/*.tsv is a broken bundle, made from a fresh
+# mkbundle.sh bundle by a jq expression on config.json and optionally a shell snippet. Each goes
+# through `create` (and `run` where flagged) and must exit 1 with exactly one line on stderr,
+# nothing on stdout, and leave nothing behind. For berth the line is `berth: OP ID: ...` and holds
+# the case's fragment, which names the config field. warns.tsv holds configs the runtime-spec
+# says must still run (unknown capabilities...): `run` exits 0 with exactly one warning naming
+# the field.
+#
+# bats cannot make one test per case, so each category (one .tsv file) is one test that tries
+# all its cases and then fails listing every case that went wrong, with what it printed.
+#
+# Against runc (BERTH_BIN=/usr/sbin/runc) only the exit status and the leak check apply: its
+# wording differs. Cases flagged `berth` are ones runc 1.1.5 accepts (berth is stricter; each is
+# commented in its file) and are skipped there.
+#
+# Case file format, one case a line, tab-separated (blank lines and lines starting with # are
+# comments):
+#   NAME  FLAGS  FRAGMENT  JQ  [SHELL]
+# CORPUS_SHOW=1 prints what each case printed on stderr.
+#
+# FLAGS is - or a comma list of: run (also try `run`), berth (runc accepts it). JQ is applied to
+# the pristine config.json (process: `true`); SHELL then runs in the case's own bundle directory
+# (a bundle of its own, so it may break the rootfs).
+
+load helpers
+
+CORPUS=$REPO/tests/corpus
+
+setup() {
+	berth_setup
+	setup_bundle true
+	PRISTINE=$BATS_TEST_TMPDIR/pristine.json
+	cp "$BUNDLE/config.json" "$PRISTINE"
+}
+
+teardown() {
+	cleanup_berth
+}
+
+# corpus_cases FILE: the cases of FILE, comments and blank lines dropped.
+corpus_cases() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$1"
+}
+
+# case_bundle NAME JQ SHELL: print the bundle to use for a case. Cases without SHELL share
+# $BUNDLE (only config.json changes); the others get a fresh bundle, since SHELL may break it.
+case_bundle() {
+	local name=$1 expr=$2 snippet=$3 bundle=$BUNDLE
+	if [[ -n $snippet ]]; then
+		bundle=$BATS_TEST_TMPDIR/case-$name
+		BERTH_BIN=$BERTH_BIN bash "$REPO/scripts/mkbundle.sh" "$bundle" true >/dev/null ||
+			{ echo "mkbundle.sh failed" >&2; return 1; }
+	fi
+	jq "$expr" "$PRISTINE" >"$bundle/config.json" || { echo "bad jq expression" >&2; return 1; }
+	if [[ -n $snippet ]]; then
+		(cd "$bundle" && eval "$snippet") || { echo "shell snippet failed" >&2; return 1; }
+	fi
+	echo "$bundle"
+}
+
+# try_case OP BUNDLE ID FRAGMENT: run `OP --bundle BUNDLE ID` and print what is wrong with the
+# outcome (nothing if it failed as it should).
+try_case() {
+	local op=$1 bundle=$2 id=$3 fragment=$4 out=$BATS_TEST_TMPDIR/case.out err=$BATS_TEST_TMPDIR/case.err
+	local status=0 problems=()
+	berth "$op" --bundle "$bundle" "$id" </dev/null >"$out" 2>"$err" 3>&- || status=$?
+	local nlines
+	nlines=$(wc -l <"$err")
+	[[ -s $err && $(tail -c1 "$err" | od -An -c | tr -d ' ') != '\n' ]] && nlines=$((nlines + 1))
+	if is_berth; then
+		[[ $status -eq 1 ]] || problems+=("exit status $status, want 1")
+		[[ -s $out ]] && problems+=("stdout not empty")
+		[[ $nlines -eq 1 ]] || problems+=("$nlines lines on stderr, want 1")
+		[[ $(head -n1 "$err") == "berth: $op $id: "* ]] || problems+=("stderr does not start with 'berth: $op $id: '")
+		grep -qF -- "$fragment" "$err" || problems+=("no '$fragment' on stderr")
+	else
+		[[ $status -ne 0 ]] || problems+=("exit status 0: the runtime accepted it")
+	fi
+	if [[ $status -eq 0 ]]; then
+		"$BERTH_BIN" --root "$BERTH_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+	fi
+	local leaks
+	if ! leaks=$(assert_no_leaks 2>&1); then
+		problems+=("left behind: $(grep '^leaked: ' <<<"$leaks" | tr '\n' ' ')")
+	fi
+	: >"$BERTH_IDS_FILE" # checked: later leak checks need not look for this ID again
+	if [[ ${#problems[@]} -gt 0 ]]; then
+		local IFS=';'
+		echo "$op: ${problems[*]}; stderr: $(head -c 400 "$err" | tr '\n' '|')"
+	fi
+}
+
+# try_warning BUNDLE ID FRAGMENT: `run` must succeed with exactly one warning holding FRAGMENT.
+try_warning() {
+	local bundle=$1 id=$2 fragment=$3 out=$BATS_TEST_TMPDIR/case.out err=$BATS_TEST_TMPDIR/case.err
+	local status=0 problems=()
+	berth run --bundle "$bundle" "$id" </dev/null >"$out" 2>"$err" 3>&- || status=$?
+	[[ $status -eq 0 ]] || problems+=("exit status $status, want 0")
+	[[ -s $out ]] && problems+=("stdout not empty")
+	if is_berth; then
+		local nlines
+		nlines=$(wc -l <"$err")
+		[[ $nlines -eq 1 ]] || problems+=("$nlines lines on stderr, want 1")
+		grep -qF -- "$fragment" "$err" || problems+=("no '$fragment' on stderr")
+	fi
+	local leaks
+	if ! leaks=$(assert_no_leaks 2>&1); then
+		problems+=("left behind: $(grep '^leaked: ' <<<"$leaks" | tr '\n' ' ')")
+	fi
+	: >"$BERTH_IDS_FILE"
+	if [[ ${#problems[@]} -gt 0 ]]; then
+		local IFS=';'
+		echo "run: ${problems[*]}; stderr: $(head -c 400 "$err" | tr '\n' '|')"
+	fi
+}
+
+# run_category NAME: try every case of tests/corpus/NAME.tsv, then fail listing each bad one.
+run_category() {
+	local category=$1 file=$CORPUS/$1.tsv
+	[[ -f $file ]] || fail "no corpus file $file"
+	local name flags fragment expr snippet n=0 skipped=0 failures=() seen=" "
+	while IFS=$'\t' read -r name flags fragment expr snippet; do
+		n=$((n + 1))
+		[[ -n $name && -n $flags && -n $fragment && -n $expr ]] ||
+			{ failures+=("line $n of $category.tsv: want NAME FLAGS FRAGMENT JQ [SHELL]"); continue; }
+		[[ $seen != *" $name "* ]] || failures+=("$name: duplicate case name")
+		seen+="$name "
+		if [[ ,$flags, == *,berth,* ]] && ! is_berth; then
+			skipped=$((skipped + 1))
+			continue
+		fi
+		local bundle problem id=$ID-$n ops=(create)
+		if ! bundle=$(case_bundle "$name" "$expr" "$snippet" 2>&1); then
+			failures+=("$name: $bundle")
+			continue
+		fi
+		[[ ,$flags, == *,run,* ]] && ops+=(run)
+		local op
+		for op in "${ops[@]}"; do
+			if [[ $category == warns ]]; then
+				problem=$(try_warning "$bundle" "$id" "$fragment")
+			else
+				problem=$(try_case "$op" "$bundle" "$id" "$fragment")
+			fi
+			[[ -z $problem ]] || failures+=("$name: $problem")
+			if [[ -n ${CORPUS_SHOW:-} ]]; then
+				echo "# $name $op: $(tr '\n' '|' <"$BATS_TEST_TMPDIR/case.err")" >&3
+			fi
+		done
+	done < <(corpus_cases "$file")
+	[[ $n -gt 0 ]] || fail "$category.tsv has no cases"
+	echo "# $category: $n cases, $skipped skipped for $(basename "$BERTH_BIN")" >&3
+	if [[ ${#failures[@]} -gt 0 ]]; then
+		printf '%s\n' "${failures[@]}" >&2
+		fail "$category: ${#failures[@]} of $n cases failed (listed above)"
+	fi
+}
+
+@test "corpus: every case file has a test, and there are at least 100 broken cases" {
+	local file total=0 category
+	for file in "$CORPUS"/*.tsv; do
+		category=$(basename "$file" .tsv)
+		grep -qF "run_category $category" "$BATS_TEST_FILENAME" || fail "no test runs $category.tsv"
+		[[ $category == warns ]] || total=$((total + $(corpus_cases "$file" | wc -l)))
+	done
+	[[ $total -ge 100 ]] || fail "only $total broken cases"
+}
+
+@test "corpus: wrong JSON types" {
+	run_category types
+}
+
+@test "corpus: out-of-range values" {
+	run_category ranges
+}
+
+@test "corpus: missing files and fields" {
+	run_category missing
+}
+
+@test "corpus: hostile paths" {
+	run_category paths
+}
+
+@test "corpus: huge values" {
+	run_category huge
+}
+
+@test "corpus: unknown enum values" {
+	run_category enums
+}
+
+@test "corpus: duplicates" {
+	run_category duplicates
+}
+
+@test "corpus: impossible resource limits" {
+	run_category resources
+}
+
+@test "corpus: broken rootfs" {
+	run_category rootfs
+}
+
+@test "corpus: configs that must run with one warning" {
+	run_category warns
+}
