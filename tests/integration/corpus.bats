@@ -17,15 +17,15 @@
 # Case file format, one case a line, tab-separated (blank lines and lines starting with # are
 # comments):
 #   NAME  FLAGS  FRAGMENT  JQ  [SHELL]
-# CORPUS_SHOW=1 prints what each case printed on stderr.
-#
 # FLAGS is - or a comma list of: run (also try `run`), berth (runc accepts it). JQ is applied to
 # the pristine config.json (process: `true`); SHELL then runs in the case's own bundle directory
 # (a bundle of its own, so it may break the rootfs).
+#
+# CORPUS_SHOW=1 prints what each case printed on stderr; CORPUS_DIR=DIR runs the case files of DIR.
 
 load helpers
 
-CORPUS=${CORPUS_DIR:-$REPO/tests/corpus} # CORPUS_DIR: another set of case files
+CORPUS=${CORPUS_DIR:-$REPO/tests/corpus}
 
 setup() {
 	berth_setup
@@ -76,19 +76,41 @@ case_bundle() {
 	echo "$bundle"
 }
 
+# line_count FILE: the lines of FILE, counting a last one without a newline.
+line_count() {
+	local n
+	n=$(wc -l <"$1")
+	if [[ -s $1 && $(tail -c1 "$1" | od -An -c | tr -d ' ') != '\n' ]]; then n=$((n + 1)); fi
+	echo "$n"
+}
+
+# case_leaks: print what the last case left behind (assert_no_leaks also reclaims it), then forget
+# the case's container ID, so that later leak checks need not look for it again.
+case_leaks() {
+	local leaks
+	if ! leaks=$(assert_no_leaks 2>&1); then
+		grep '^leaked: ' <<<"$leaks" | tr '\n' ' '
+	fi
+	: >"$BERTH_IDS_FILE"
+}
+
+# report OP PROBLEM...: print the problems of a case with what it printed on stderr.
+report() {
+	local op=$1 IFS=';'
+	shift
+	[[ $# -eq 0 ]] || echo "$op: $*; stderr: $(head -c 400 "$BATS_TEST_TMPDIR/case.err" | tr '\n' '|')"
+}
+
 # try_case OP BUNDLE ID FRAGMENT: run `OP --bundle BUNDLE ID` and print what is wrong with the
 # outcome (nothing if it failed as it should).
 try_case() {
 	local op=$1 bundle=$2 id=$3 fragment=$4 out=$BATS_TEST_TMPDIR/case.out err=$BATS_TEST_TMPDIR/case.err
-	local status=0 problems=()
+	local status=0 problems=() leaks
 	berth "$op" --bundle "$bundle" "$id" </dev/null >"$out" 2>"$err" 3>&- || status=$?
-	local nlines
-	nlines=$(wc -l <"$err")
-	[[ -s $err && $(tail -c1 "$err" | od -An -c | tr -d ' ') != '\n' ]] && nlines=$((nlines + 1))
 	if is_berth; then
 		[[ $status -eq 1 ]] || problems+=("exit status $status, want 1")
-		[[ -s $out ]] && problems+=("stdout not empty")
-		[[ $nlines -eq 1 ]] || problems+=("$nlines lines on stderr, want 1")
+		[[ ! -s $out ]] || problems+=("stdout not empty")
+		[[ $(line_count "$err") -eq 1 ]] || problems+=("$(line_count "$err") lines on stderr, want 1")
 		[[ $(head -n1 "$err") == "berth: $op $id: "* ]] || problems+=("stderr does not start with 'berth: $op $id: '")
 		grep -qF -- "$fragment" "$err" || problems+=("no '$fragment' on stderr")
 	else
@@ -97,39 +119,25 @@ try_case() {
 	if [[ $status -eq 0 ]]; then
 		"$BERTH_BIN" --root "$BERTH_ROOT" delete --force "$id" >/dev/null 2>&1 || true
 	fi
-	local leaks
-	if ! leaks=$(assert_no_leaks 2>&1); then
-		problems+=("left behind: $(grep '^leaked: ' <<<"$leaks" | tr '\n' ' ')")
-	fi
-	: >"$BERTH_IDS_FILE" # checked: later leak checks need not look for this ID again
-	if [[ ${#problems[@]} -gt 0 ]]; then
-		local IFS=';'
-		echo "$op: ${problems[*]}; stderr: $(head -c 400 "$err" | tr '\n' '|')"
-	fi
+	leaks=$(case_leaks)
+	[[ -z $leaks ]] || problems+=("left behind: $leaks")
+	report "$op" "${problems[@]}"
 }
 
 # try_warning BUNDLE ID FRAGMENT: `run` must succeed with exactly one warning holding FRAGMENT.
 try_warning() {
 	local bundle=$1 id=$2 fragment=$3 out=$BATS_TEST_TMPDIR/case.out err=$BATS_TEST_TMPDIR/case.err
-	local status=0 problems=()
+	local status=0 problems=() leaks
 	berth run --bundle "$bundle" "$id" </dev/null >"$out" 2>"$err" 3>&- || status=$?
 	[[ $status -eq 0 ]] || problems+=("exit status $status, want 0")
-	[[ -s $out ]] && problems+=("stdout not empty")
+	[[ ! -s $out ]] || problems+=("stdout not empty")
 	if is_berth; then
-		local nlines
-		nlines=$(wc -l <"$err")
-		[[ $nlines -eq 1 ]] || problems+=("$nlines lines on stderr, want 1")
+		[[ $(line_count "$err") -eq 1 ]] || problems+=("$(line_count "$err") lines on stderr, want 1")
 		grep -qF -- "$fragment" "$err" || problems+=("no '$fragment' on stderr")
 	fi
-	local leaks
-	if ! leaks=$(assert_no_leaks 2>&1); then
-		problems+=("left behind: $(grep '^leaked: ' <<<"$leaks" | tr '\n' ' ')")
-	fi
-	: >"$BERTH_IDS_FILE"
-	if [[ ${#problems[@]} -gt 0 ]]; then
-		local IFS=';'
-		echo "run: ${problems[*]}; stderr: $(head -c 400 "$err" | tr '\n' '|')"
-	fi
+	leaks=$(case_leaks)
+	[[ -z $leaks ]] || problems+=("left behind: $leaks")
+	report run "${problems[@]}"
 }
 
 # run_category NAME: try every case of tests/corpus/NAME.tsv, then fail listing each bad one.
