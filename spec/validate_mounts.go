@@ -154,10 +154,16 @@ func checkBindMountOptions(c *config) error {
 	return nil
 }
 
-// checkDevices requires a known type, an absolute path and, except for fifos, a device number.
+// checkDevices requires a known type, an absolute path and, except for fifos, a device number;
+// each path at most once, and /dev/null the null device.
 func checkDevices(c *config) error {
+	first := map[string]int{}
 	for i, d := range c.linux().Devices {
 		p := index("linux.devices", i)
+		if err := checkDevicePath(c, p, d, first); err != nil {
+			return err
+		}
+		first[path.Clean(d.Path)] = i
 		switch d.Type {
 		case "c", "b", "u":
 			if d.Major < 0 || d.Minor < 0 {
@@ -174,6 +180,23 @@ func checkDevices(c *config) error {
 		if !filepath.IsAbs(d.Path) {
 			return valueError(p+".path", d.Path, "must be an absolute path inside the container")
 		}
+	}
+	return nil
+}
+
+// checkDevicePath refuses a second node at the same path (its mknod would fail with EEXIST) and,
+// when there are paths to mask, a /dev/null that is not the null device: berth masks with
+// /dev/null and refuses anything else there, an error that would name maskedPaths, not the
+// device at fault.
+func checkDevicePath(c *config, p string, d specs.LinuxDevice, first map[string]int) error {
+	clean := path.Clean(d.Path)
+	if j, dup := first[clean]; dup {
+		return valueError(p+".path", d.Path, "duplicate of %s", index("linux.devices", j))
+	}
+	isNull := (d.Type == "c" || d.Type == "u") && d.Major == 1 && d.Minor == 3
+	if clean == "/dev/null" && !isNull && len(c.linux().MaskedPaths) > 0 {
+		return valueError(p+".path", d.Path, "must be the null device (type c, major 1, minor 3): "+
+			"linux.maskedPaths are masked with it")
 	}
 	return nil
 }

@@ -93,10 +93,19 @@ func checkUserNamespace(c *config) error {
 	case i >= 0 && ns.Path == "" && len(l.GIDMappings) == 0:
 		return fieldError("linux.gidMappings", "missing; a new user namespace needs at least one mapping")
 	}
-	if err := checkIDMappings("linux.uidMappings", l.UIDMappings); err != nil {
-		return err
+	for _, f := range []struct {
+		path string
+		maps []specs.LinuxIDMapping
+	}{{"linux.uidMappings", l.UIDMappings}, {"linux.gidMappings", l.GIDMappings}} {
+		if err := checkIDMappings(f.path, f.maps); err != nil {
+			return err
+		}
+		// The kernel refuses these with a bare EINVAL when init's map is written.
+		if err := checkIDMapRanges(f.path, f.maps); err != nil {
+			return err
+		}
 	}
-	return checkIDMappings("linux.gidMappings", l.GIDMappings)
+	return nil
 }
 
 // checkIDMappings requires non-empty ranges that fit in 32 bits on both sides.

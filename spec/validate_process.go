@@ -29,6 +29,12 @@ func checkArgs(c *config) error {
 	if c.Process.Args[0] == "" {
 		return fieldError("process.args[0]", "empty; want the program to run")
 	}
+	// execve takes C strings: a NUL would only fail at start, long after create said yes.
+	for i, a := range c.Process.Args {
+		if strings.ContainsRune(a, 0) {
+			return valueError(index("process.args", i), a, "must not contain a NUL byte")
+		}
+	}
 	return nil
 }
 

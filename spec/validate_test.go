@@ -118,6 +118,7 @@ func TestValidateProcess(t *testing.T) {
 		{"env empty key", func(s *specs.Spec) { s.Process.Env = []string{"=x"} }, `process.env[0] "=x": want KEY=value`},
 		{"env empty value", func(s *specs.Spec) { s.Process.Env = []string{"A="} }, ""},
 		{"env NUL", func(s *specs.Spec) { s.Process.Env = []string{"A=\x00"} }, "process.env[0]"},
+		{"arg NUL", func(s *specs.Spec) { s.Process.Args = []string{"sh", "-c", "a\x00b"} }, `process.args[2] "a\x00b": must not contain a NUL byte`},
 		{"unknown rlimit", func(s *specs.Spec) {
 			s.Process.Rlimits = append(s.Process.Rlimits, specs.POSIXRlimit{Type: "RLIMIT_FOO"})
 		}, `process.rlimits[1].type "RLIMIT_FOO": unknown resource; want one of RLIMIT_AS,`},
@@ -277,6 +278,25 @@ func TestValidateNamespaces(t *testing.T) {
 			userns(s)
 			s.Linux.GIDMappings = append(s.Linux.GIDMappings, specs.LinuxIDMapping{ContainerID: 1, HostID: 4294967295, Size: 2})
 		}, "linux.gidMappings[1]: range of 2 ids"},
+		{"too many uid ranges", func(s *specs.Spec) {
+			userns(s)
+			s.Linux.UIDMappings = nil
+			for i := range uint32(341) {
+				s.Linux.UIDMappings = append(s.Linux.UIDMappings, specs.LinuxIDMapping{ContainerID: i, HostID: 100000 + i, Size: 1})
+			}
+		}, "linux.uidMappings: 341 ranges; the kernel takes at most 340"},
+		{"overlapping container ids", func(s *specs.Spec) {
+			userns(s)
+			s.Linux.UIDMappings = append(s.Linux.UIDMappings, specs.LinuxIDMapping{ContainerID: 0, HostID: 2000, Size: 5})
+		}, "linux.uidMappings[1]: containerID range overlaps linux.uidMappings[0]"},
+		{"overlapping host ids", func(s *specs.Spec) {
+			userns(s)
+			s.Linux.GIDMappings = append(s.Linux.GIDMappings, specs.LinuxIDMapping{ContainerID: 10, HostID: 1000, Size: 5})
+		}, "linux.gidMappings[1]: hostID range overlaps linux.gidMappings[0]"},
+		{"adjacent ranges", func(s *specs.Spec) {
+			userns(s)
+			s.Linux.UIDMappings = append(s.Linux.UIDMappings, specs.LinuxIDMapping{ContainerID: 1, HostID: 1001, Size: 5})
+		}, ""},
 		{"time offsets", func(s *specs.Spec) {
 			s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.TimeNamespace})
 			s.Linux.TimeOffsets = map[string]specs.LinuxTimeOffset{"monotonic": {Secs: -5}, "boottime": {Nanosecs: 999999999}}
@@ -351,6 +371,17 @@ func TestValidateDevices(t *testing.T) {
 		{"relative path", dev(specs.LinuxDevice{Path: "dev/x", Type: "b", Major: 8}), `linux.devices[1].path "dev/x": must be an absolute path`},
 		{"no numbers", dev(specs.LinuxDevice{Path: "/dev/x", Type: "u"}), `linux.devices[1]: type "u" needs major and minor`},
 		{"negative", dev(specs.LinuxDevice{Path: "/dev/x", Type: "c", Major: -1, Minor: 1}), "linux.devices[1]: negative device number -1:1"},
+		{"same path twice", dev(specs.LinuxDevice{Path: "/dev//null", Type: "c", Major: 1, Minor: 3}), `linux.devices[1].path "/dev//null": duplicate of linux.devices[0]`},
+		{"null that is not null", func(s *specs.Spec) {
+			s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/null", Type: "b", Major: 7, Minor: 0}}
+		}, `linux.devices[0].path "/dev/null": must be the null device`},
+		{"null that is not null, nothing masked", func(s *specs.Spec) {
+			s.Linux.MaskedPaths = nil
+			s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/null", Type: "b", Major: 7, Minor: 0}}
+		}, ""},
+		{"unbuffered null", func(s *specs.Spec) {
+			s.Linux.Devices = []specs.LinuxDevice{{Path: "/dev/null", Type: "u", Major: 1, Minor: 3}}
+		}, ""},
 	})
 }
 

@@ -91,6 +91,17 @@ func Build(s *specs.LinuxSeccomp) (*Filter, error) {
 	return f, nil
 }
 
+// maxReturnData is the largest errnoRet act takes. The kernel keeps 16 bits of return data
+// (SECCOMP_RET_DATA); for an errno, libseccomp wants one below the kernel's MAX_ERRNO (4095) and
+// refuses more with an EINVAL that its Go binding reports as "two checks on same syscall
+// argument", or "could not create filter" for the default action: names of nothing the user wrote.
+func maxReturnData(act libseccomp.ScmpAction) uint {
+	if act == libseccomp.ActErrno {
+		return 4094
+	}
+	return 0xffff
+}
+
 // parseAction maps an action name and its optional errno to a libseccomp action. The spec
 // allows an errno only with SCMP_ACT_ERRNO and SCMP_ACT_TRACE and defaults it to EPERM.
 func parseAction(name specs.LinuxSeccompAction, errnoRet *uint, field, errnoField string) (libseccomp.ScmpAction, error) {
@@ -108,9 +119,8 @@ func parseAction(name specs.LinuxSeccompAction, errnoRet *uint, field, errnoFiel
 	if errnoRet != nil {
 		code = *errnoRet
 	}
-	// The kernel keeps 16 bits of return data (SECCOMP_RET_DATA).
-	if code > 0xffff {
-		return libseccomp.ActInvalid, fmt.Errorf("%s %d: out of range (0-65535)", errnoField, code)
+	if limit := maxReturnData(act); code > limit {
+		return libseccomp.ActInvalid, fmt.Errorf("%s %d: out of range (0-%d)", errnoField, code, limit)
 	}
 	return act.SetReturnCode(int16(uint16(code))), nil
 }

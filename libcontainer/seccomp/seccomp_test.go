@@ -73,6 +73,23 @@ func TestActionValues(t *testing.T) {
 			}
 		})
 	}
+	for _, tt := range []struct {
+		name  specs.LinuxSeccompAction
+		errno uint
+		want  string
+	}{
+		{specs.ActErrno, 4095, "e 4095: out of range (0-4094)"},
+		{specs.ActErrno, 70000, "e 70000: out of range (0-4094)"},
+		{specs.ActTrace, 65536, "e 65536: out of range (0-65535)"},
+	} {
+		_, err := parseAction(tt.name, &tt.errno, "f", "e")
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%s errno %d: got %v, want %q", tt.name, tt.errno, err, tt.want)
+		}
+	}
+	if _, err := parseAction(specs.ActTrace, uintp(5000), "f", "e"); err != nil {
+		t.Errorf("SCMP_ACT_TRACE 5000: %v", err)
+	}
 	if len(tests) < len(actions) {
 		t.Errorf("table covers fewer actions than the %d known", len(actions))
 	}
