@@ -52,9 +52,6 @@ func convertMemory(r *specs.LinuxResources, out *cgroups.Resources) error {
 		if err := checkBytes("linux.resources.memory.reservation", *m.Reservation); err != nil {
 			return err
 		}
-		if err := checkReservation(*m.Reservation, out.Memory); err != nil {
-			return err
-		}
 		out.MemoryReservation = *m.Reservation
 	}
 	if m.Swap != nil {
@@ -78,16 +75,6 @@ func convertMemory(r *specs.LinuxResources, out *cgroups.Resources) error {
 func checkBytes(path string, v int64) error {
 	if v < -1 {
 		return fmt.Errorf("%s %d: must be -1 (unlimited) or a number of bytes", path, v)
-	}
-	return nil
-}
-
-// checkReservation refuses a soft limit above the hard one: the kernel takes it, but the
-// reservation could never be reached, which is a mistake in the config (Docker refuses it too).
-func checkReservation(reservation, limit int64) error {
-	if limit > 0 && reservation > limit {
-		return fmt.Errorf("linux.resources.memory.reservation %d: must not be above linux.resources.memory.limit (%d)",
-			reservation, limit)
 	}
 	return nil
 }

@@ -185,8 +185,6 @@ func TestResourcesErrors(t *testing.T) {
 			"linux.resources.memory.reservation -7: must be -1 (unlimited) or a number of bytes"},
 		{"memory.swap below -1", specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: ptr[int64](100), Swap: ptr[int64](-5)}},
 			"linux.resources.memory.swap -5: must be -1 (unlimited) or at least linux.resources.memory.limit"},
-		{"memory.reservation above limit", specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: ptr[int64](100), Reservation: ptr[int64](200)}},
-			"linux.resources.memory.reservation 200: must not be above linux.resources.memory.limit (100)"},
 		{"memory.swap below limit", specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: ptr[int64](200), Swap: ptr[int64](100)}},
 			"linux.resources.memory.swap 100: must be -1 (unlimited) or at least linux.resources.memory.limit (200): swap counts memory plus swap"},
 		{"memory.swap without limit", specs.LinuxResources{Memory: &specs.LinuxMemory{Swap: ptr[int64](100)}},

@@ -236,11 +236,17 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	}
 	userns := usernsCache{} // for idmapped mounts
 	defer userns.close()
+	var h specs.Hooks
+	if s.Hooks != nil {
+		h = *s.Hooks
+	}
+	//lint:ignore SA1019 prestart is deprecated but still part of the spec, and runc honours it
+	explain := boundWait(l.sync, "set the container up", h.Prestart, h.CreateRuntime, h.CreateContainer)
 	_, err = protocol.Serve(l.sync, map[protocol.Kind]protocol.Handler{
 		protocol.KindIDMap: func(m *protocol.Message) error { return c.idmapMount(l, m, userns) },
 		protocol.KindHooks: func(*protocol.Message) error { return c.serveHooks(l) },
 	}, protocol.KindReady)
-	if err != nil {
+	if err = explain(err); err != nil {
 		return initFailed(err)
 	}
 	c.state.Creating = false
@@ -272,6 +278,17 @@ func initFailed(err error) error {
 	return err
 }
 
+// thawForKill thaws the container's cgroup if someone froze it: a frozen init never dies of the
+// SIGKILL it was sent, and reaping it would wait for ever.
+func (c *Container) thawForKill() {
+	if c.cg == nil || !c.cg.Paused() {
+		return
+	}
+	if err := c.cg.Thaw(); err != nil {
+		slog.Warn("cleanup after failed create: thaw cgroup", "id", c.state.ID, "error", err)
+	}
+}
+
 // serveHooks runs the prestart and createRuntime hooks while init waits, its mounts in place.
 func (c *Container) serveHooks(l *launched) error {
 	if err := c.runCreateRuntimeHooks(); err != nil {
@@ -295,7 +312,9 @@ func (c *Container) runCreateRuntimeHooks() error {
 func (c *Container) abort(l *launched) {
 	c.returnNetDevices()
 	if l != nil {
-		l.kill()
+		l.sendKill()
+		c.thawForKill()
+		l.reap()
 		l.release()
 	}
 	if c.cg != nil {

@@ -207,6 +207,13 @@ func (l *launched) adoptForkedInit() error {
 
 // kill ends a half-made init and reaps it.
 func (l *launched) kill() {
+	l.sendKill()
+	l.reap()
+}
+
+// sendKill sends SIGKILL to a half-made init without waiting for it: a frozen one dies only
+// once its cgroup is thawed.
+func (l *launched) sendKill() {
 	var err error
 	if l.pidfd >= 0 {
 		err = os.NewSyscallError("pidfd_send_signal", unix.PidfdSendSignal(l.pidfd, unix.SIGKILL, nil, 0))
@@ -216,7 +223,6 @@ func (l *launched) kill() {
 	if err != nil && !errors.Is(err, unix.ESRCH) {
 		slog.Warn("kill the half-made init", "pid", l.pid, "error", err)
 	}
-	l.reap()
 }
 
 // reap waits for init when it is berth's child; it returns init's wait status.
@@ -262,6 +268,13 @@ func socketpair() (host, child *os.File, err error) {
 	if err != nil {
 		return nil, nil, os.NewSyscallError("socketpair", err)
 	}
+	// Our end is non-blocking, so that waits on init can have a deadline (boundWait); init's
+	// end, a socket of its own, stays blocking.
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return nil, nil, os.NewSyscallError("fcntl O_NONBLOCK", err)
+	}
 	return os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync"), nil
 }
 
@@ -281,7 +294,12 @@ func listenStart(dir string) (*os.File, error) {
 // dialStart connects to a created container's start socket.
 func dialStart(dir string) (*os.File, error) {
 	return startSocket(dir, func(fd int, addr *unix.SockaddrUnix) error {
-		return unix.Connect(fd, addr)
+		if err := unix.Connect(fd, addr); err != nil {
+			return err
+		}
+		// Non-blocking once connected (not the listening socket: init accepts on it), so
+		// that start's wait for the exec can have a deadline (boundWait).
+		return unix.SetNonblock(fd, true)
 	})
 }
 

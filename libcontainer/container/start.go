@@ -60,10 +60,15 @@ func (c *Container) Start() error {
 // close-on-exec), or init reports an error. A seccomp notify fd on the way goes to the
 // container's listener.
 func (c *Container) awaitExec(conn *os.File, status specs.ContainerState) error {
+	var hooks []specs.Hook
+	if h := c.state.Config.Hooks; h != nil && status == state.Created {
+		hooks = h.StartContainer
+	}
+	explain := boundWait(conn, "start the program", hooks)
 	_, err := protocol.Serve(conn, map[protocol.Kind]protocol.Handler{
 		protocol.KindSeccompFd: func(m *protocol.Message) error { return c.forwardNotifyFd(m.File, status) },
 	})
-	if errors.Is(err, protocol.ErrClosed) {
+	if err = explain(err); errors.Is(err, protocol.ErrClosed) {
 		return nil
 	}
 	return err

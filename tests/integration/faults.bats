@@ -142,3 +142,22 @@ ${#FAILURES[@]} of the trials failed (listed above)"
 	recover "bundle deleted"
 	report
 }
+
+# No wait without a bound: a createRuntime hook freezes init's cgroup, so init never reports
+# ready. create gives up after its deadline (2 s, shortened through the fault build, plus the
+# hook's 5 s timeout: a hook without one would leave the wait unbounded), says what
+# it waited for, and removes everything, thawing the cgroup to kill init.
+@test "faults: a create whose init was frozen gives up after its deadline and leaves nothing" {
+	local freeze='read -r st; pid=${st#*\"pid\":}; pid=${pid%%,*}
+		p=$(awk -F: '\''$2 == "freezer" { print $3 }'\'' /proc/$pid/cgroup)
+		echo FROZEN >/sys/fs/cgroup/freezer$p/freezer.state'
+	[[ -d /sys/fs/cgroup/freezer ]] || skip "no v1 freezer hierarchy"
+	update_config '.hooks.createRuntime = [{path: "/bin/sh", args: ["sh", "-c", $s], timeout: 5}]' --arg s "$freeze"
+	local rc=0
+	BERTH_INIT_TIMEOUT=2s timeout -k 2 60 "$FAULTS_BIN" --root "$BERTH_ROOT" create --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$BATS_TEST_TMPDIR/create.out" 2>&1 3>&- || rc=$?
+	output=$(cat "$BATS_TEST_TMPDIR/create.out")
+	[[ $rc -eq 1 ]] || fail "create: exit $rc, want 1: $output"
+	assert_output --regexp "^berth: create $ID: container init did not set the container up within 7s .*; it is killed$"
+	assert_no_leaks
+}
