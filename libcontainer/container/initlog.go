@@ -55,16 +55,7 @@ func logStreamLevel(log *slog.Logger) string {
 // newLogStream makes the socketpair of the log stream: the host's end is read by a relay, the
 // other goes to init.
 func newLogStream() (host, child *os.File, err error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return nil, nil, os.NewSyscallError("socketpair", err)
-	}
-	if err := unix.SetNonblock(fds[0], true); err != nil {
-		unix.Close(fds[0])
-		unix.Close(fds[1])
-		return nil, nil, os.NewSyscallError("fcntl O_NONBLOCK", err)
-	}
-	return os.NewFile(uintptr(fds[0]), "log"), os.NewFile(uintptr(fds[1]), "log"), nil
+	return hostSocketpair("log")
 }
 
 // sendStart sends init the start message. When berth logs below warn it also passes a new log

@@ -264,18 +264,23 @@ func (l *launched) release() {
 }
 
 func socketpair() (host, child *os.File, err error) {
+	return hostSocketpair("sync")
+}
+
+// hostSocketpair makes a socketpair between berth and init named name. Our end is non-blocking,
+// so that waits on init can have a deadline (boundWait) and the log relay can stop; init's end,
+// a socket of its own, stays blocking.
+func hostSocketpair(name string) (host, child *os.File, err error) {
 	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return nil, nil, os.NewSyscallError("socketpair", err)
 	}
-	// Our end is non-blocking, so that waits on init can have a deadline (boundWait); init's
-	// end, a socket of its own, stays blocking.
 	if err := unix.SetNonblock(fds[0], true); err != nil {
 		unix.Close(fds[0])
 		unix.Close(fds[1])
 		return nil, nil, os.NewSyscallError("fcntl O_NONBLOCK", err)
 	}
-	return os.NewFile(uintptr(fds[0]), "sync"), os.NewFile(uintptr(fds[1]), "sync"), nil
+	return os.NewFile(uintptr(fds[0]), name), os.NewFile(uintptr(fds[1]), name), nil
 }
 
 // listenStart binds the start socket in the state directory and listens on it.
