@@ -3,6 +3,7 @@ package container
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime"
 
@@ -175,14 +176,20 @@ func withInitialAffinity(p *specs.Process, start func() (*launched, error)) (*la
 	if err := sched.SetExecCPUAffinity(p.ExecCPUAffinity, sched.PhaseInitial); err != nil {
 		return nil, err
 	}
-	defer unix.SchedSetaffinity(0, &saved)
+	defer func() {
+		if err := unix.SchedSetaffinity(0, &saved); err != nil {
+			slog.Warn("restore berth's CPU affinity after exec", "error", err)
+		}
+	}()
 	return start()
 }
 
+// exited says whether the process of pidfd has exited (its pidfd is readable). A failed poll
+// says no: the caller then waits for the process, which reports the truth.
 func exited(pidfd int) bool {
 	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
-	n, _ := unix.Poll(fds, 0)
-	return n > 0
+	n, err := unix.Poll(fds, 0)
+	return err == nil && n > 0
 }
 
 // waitExec relays signals and the terminal until the program exits, and returns its status.

@@ -21,6 +21,7 @@ package idmap
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"runtime"
@@ -66,10 +67,14 @@ func UserNS(uids, gids []specs.LinuxIDMapping) (*os.File, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("new user namespace: %w", err)
 	}
-	// The child is stopped at its exec (SIGTRAP), before any instruction of its own.
+	// The child is stopped at its exec (SIGTRAP), before any instruction of its own. Wait's
+	// error is the "signal: killed" we cause; a failed Kill would show as Wait blocking, and
+	// cannot fail on a child of ours that Wait has not reaped.
 	defer func() {
-		cmd.Process.Kill()
-		cmd.Wait()
+		if err := cmd.Process.Kill(); err != nil {
+			slog.Warn("new user namespace: kill the holder process", "pid", cmd.Process.Pid, "error", err)
+		}
+		_ = cmd.Wait()
 	}()
 	path := fmt.Sprintf("/proc/%d/ns/user", cmd.Process.Pid)
 	f, err := os.Open(path)
