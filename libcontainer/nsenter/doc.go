@@ -24,20 +24,10 @@
 //
 // # Environment contract
 //
-//	_BERTH_NSENTER=1          turn the constructor on (any other value: off)
-//	_BERTH_SYNC_FD=N          the sync socket; failures are reported on it (required; kept for init)
-//	_BERTH_NS_FDS=t:N,...     namespaces to join, t one of user mnt pid net ipc uts cgroup time,
-//	                          each type at most once, N >= 3 an open namespace fd (optional)
-//	_BERTH_UNSHARE=hex        clone flags to unshare after the joins, without 0x; namespace flags
-//	                          only, not CLONE_NEWUSER (the host makes that one with clone) (optional)
-//	_BERTH_TIMENS_OFFSETS=s   written to /proc/self/timens_offsets after the unshare, e.g.
-//	                          "monotonic 10 0\n"; needs CLONE_NEWTIME in _BERTH_UNSHARE (optional)
-//	_BERTH_FORK=1             fork once at the end; required when a pid namespace is joined or new,
-//	                          also asked for when the host waits for the namespaces (netDevices)
-//	_BERTH_LOG_FD=N           the log stream (protocol/log.go): a record per phase at debug level
-//	                          (cgroup joined, namespaces entered, fork), an error record when the
-//	                          sync fd cannot take the error frame (optional; kept for init)
-//	_BERTH_LOG_LEVEL=l        debug, info, warn or error: the lowest level written (default warn)
+// The variables, what each holds and which are optional are documented once, with their Go
+// names, in package protocol (env.go); nsenter.h defines the same names, and a test compares
+// them. This package reads _BERTH_NSENTER, _BERTH_SYNC_FD, _BERTH_LOG_FD, _BERTH_LOG_LEVEL,
+// _BERTH_CGROUP_FDS, _BERTH_NS_FDS, _BERTH_UNSHARE, _BERTH_TIMENS_OFFSETS and _BERTH_FORK.
 //
 // Parsing is strict and length-checked: unknown types, repeated types or fds, signs, spaces,
 // prefixes, numbers that overflow and over-long values are all rejected. Every variable but

@@ -11,17 +11,25 @@ import (
 // it, except the sync and log fds, which init reads too; nsenter.h defines the same names (a
 // test in package nsenter compares them).
 //
-//	_BERTH_SYNC_FD=N          the socketpair end init talks to the host on (this package)
+//	_BERTH_SYNC_FD=N          the socketpair end init talks to the host on (this package);
+//	                          the constructor reports its failures there too (required)
 //	_BERTH_START_FD=N         create: the listening start socket init waits on
 //	_BERTH_CONSOLE_FD=N       with process.terminal: the --console-socket connection
-//	_BERTH_LOG_FD=N           the log stream (log.go)
-//	_BERTH_LOG_LEVEL=l        its level: debug, info, warn or error
-//	_BERTH_NSENTER=1          turn the C constructor on; then, each optional:
-//	_BERTH_NS_FDS=t:N,...     namespaces to join (types as in /proc/PID/ns)
-//	_BERTH_UNSHARE=hex        namespaces to create after the joins (clone flags, no 0x)
-//	_BERTH_TIMENS_OFFSETS=s   /proc/self/timens_offsets lines, with a new time namespace
-//	_BERTH_FORK=1             fork once at the end (a pid namespace reaches only children)
+//	_BERTH_LOG_FD=N           the log stream (log.go): a record per phase at debug level, an
+//	                          error record when the sync fd cannot take an error frame (optional)
+//	_BERTH_LOG_LEVEL=l        debug, info, warn or error: the lowest level written (default warn)
+//	_BERTH_NSENTER=1          turn the C constructor on (any other value: off); then, optional:
 //	_BERTH_CGROUP_FDS=N,...   cgroup v1 tasks files to write "0" into before anything else
+//	                          (at most 16, none of them the sync, log or a namespace fd)
+//	_BERTH_NS_FDS=t:N,...     namespaces to join, t one of user mnt pid net ipc uts cgroup time,
+//	                          each type at most once, N >= 3 an open namespace fd
+//	_BERTH_UNSHARE=hex        clone flags to unshare after the joins, without 0x; namespace flags
+//	                          only, not CLONE_NEWUSER (the host makes that one with clone)
+//	_BERTH_TIMENS_OFFSETS=s   written to /proc/self/timens_offsets after the unshare, e.g.
+//	                          "monotonic 10 0\n"; needs CLONE_NEWTIME in _BERTH_UNSHARE
+//	_BERTH_FORK=1             fork once at the end; required when a pid namespace is joined or
+//	                          new, also asked for when the host waits for the namespaces
+//	                          (netDevices)
 const (
 	EnvSyncFd      = "_BERTH_SYNC_FD"
 	EnvStartFd     = "_BERTH_START_FD"
