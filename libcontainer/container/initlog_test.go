@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"log/slog"
+	"os"
 	"strings"
 	"testing"
 
@@ -115,13 +116,7 @@ func TestRelayExplain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			host, child, err := newLogStream()
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer child.Close()
-			var buf bytes.Buffer
-			r := startInitLogRelay(host, captureLogger(&buf, slog.LevelDebug), "c1")
+			child, r, buf := debugRelay(t)
 			for _, msg := range tt.records {
 				child.Write(protocol.EncodeRecord(&protocol.Record{Level: "error", Msg: msg}))
 			}
@@ -162,13 +157,7 @@ func TestRelayFlush(t *testing.T) {
 // TestRelayStopKeepsWhatWasWritten: records written before stop are relayed even when the
 // reader had not got to them; stop does not wait for the writer to close.
 func TestRelayStopKeepsWhatWasWritten(t *testing.T) {
-	host, child, err := newLogStream()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer child.Close()
-	var buf bytes.Buffer
-	r := startInitLogRelay(host, captureLogger(&buf, slog.LevelDebug), "c1")
+	child, r, buf := debugRelay(t)
 	const n = 200
 	for i := 0; i < n; i++ {
 		child.Write(protocol.EncodeRecord(&protocol.Record{Level: "debug", Msg: "m", Phase: "p"}))
@@ -198,4 +187,17 @@ func TestLogStreamLevel(t *testing.T) {
 			t.Errorf("logger at %v asks for %q, want %q", tt.level, got, tt.want)
 		}
 	}
+}
+
+// debugRelay starts a relay of a new log stream into a debug-level logger writing to buf; child
+// is init's end (closed when the test ends).
+func debugRelay(t *testing.T) (child *os.File, r *initLogRelay, buf *bytes.Buffer) {
+	t.Helper()
+	host, child, err := newLogStream()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { child.Close() })
+	buf = &bytes.Buffer{}
+	return child, startInitLogRelay(host, captureLogger(buf, slog.LevelDebug), "c1"), buf
 }

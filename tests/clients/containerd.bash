@@ -103,3 +103,19 @@ task_status() {
 task_is() {
 	[[ $(task_status "$1") == "$2" ]]
 }
+
+# import_image: the busybox image as an OCI layout, imported as $IMAGE.
+import_image() {
+	make_oci_image "$CLIENT_DIR/image.tar"
+	ctrd images import --base-name "${IMAGE%:*}" "$CLIENT_DIR/image.tar" >/dev/null ||
+		fail "ctr images import failed"
+}
+
+# shutdown_containerd: what each suite's teardown_file ends with: no container, no daemon, nothing
+# of either left.
+shutdown_containerd() {
+	remove_all_containers
+	stop_containerd
+	reclaim_client_leftovers
+	remove_shim_socket_dir
+}

@@ -22,16 +22,11 @@ setup_file() {
 	export NAMESPACE RUNTIME_ROOT
 	containerd_base_config io.containerd.grpc.v1.cri >"$CLIENT_DIR/containerd.toml"
 	start_containerd
-	make_oci_image "$CLIENT_DIR/image.tar"
-	ctrd images import --base-name "${IMAGE%:*}" "$CLIENT_DIR/image.tar" >/dev/null ||
-		fail "ctr images import failed"
+	import_image
 }
 
 teardown_file() {
-	remove_all_containers
-	stop_containerd
-	reclaim_client_leftovers
-	remove_shim_socket_dir
+	shutdown_containerd
 }
 
 # Every test names its containers after its number, so the teardown knows what to remove.

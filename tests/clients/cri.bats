@@ -22,9 +22,7 @@ setup_file() {
 	export NAMESPACE RUNTIME_ROOT
 	write_cri_config
 	start_containerd
-	make_oci_image "$CLIENT_DIR/image.tar"
-	ctrd images import --base-name "${IMAGE%:*}" "$CLIENT_DIR/image.tar" >/dev/null ||
-		fail "ctr images import failed"
+	import_image
 }
 
 teardown_file() {
@@ -32,10 +30,7 @@ teardown_file() {
 		cri rm --all --force >/dev/null 2>&1 || true
 		cri rmp --all --force >/dev/null 2>&1 || true
 	fi
-	remove_all_containers
-	stop_containerd
-	reclaim_client_leftovers
-	remove_shim_socket_dir
+	shutdown_containerd
 }
 
 # Every test names its pod after its number, so the teardown knows what to remove.
@@ -140,6 +135,13 @@ container_config() {
 # start_pod_container PID_MODE CMD...: a pod named NAME and a started container in it running
 # CMD; sets POD and CTR to their IDs.
 start_pod_container() {
+	create_pod_container "$@"
+	run_client cri start "$CTR"
+	assert_success
+}
+
+# create_pod_container PID_MODE CMD...: as start_pod_container, without starting the container.
+create_pod_container() {
 	local pid=$1
 	shift
 	pod_config "$pid"
@@ -150,8 +152,6 @@ start_pod_container() {
 	run_client cri create "$POD" "$CLIENT_DIR/$NAME-c-ctr.json" "$CLIENT_DIR/$NAME-pod.json"
 	assert_success
 	CTR=$output
-	run_client cri start "$CTR"
-	assert_success
 }
 
 # container_state ID: the container's state as crictl inspect reports it (CONTAINER_RUNNING, ...).
@@ -234,14 +234,7 @@ SERVICE=(sh -c 'echo started; trap "echo bye; exit 0" TERM; sleep 1000 & wait')
 }
 
 @test "crictl start: the runtime's error for a missing command reaches crictl" {
-	pod_config 1
-	container_config "$NAME-c" 1 /no/such/command
-	run_client cri runp "$CLIENT_DIR/$NAME-pod.json"
-	assert_success
-	POD=$output
-	run_client cri create "$POD" "$CLIENT_DIR/$NAME-c-ctr.json" "$CLIENT_DIR/$NAME-pod.json"
-	assert_success
-	CTR=$output
+	create_pod_container 1 /no/such/command
 	run_client cri start "$CTR"
 	assert_failure
 	assert_output --partial "/no/such/command"

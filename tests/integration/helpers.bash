@@ -343,3 +343,19 @@ allow_userns_traversal() {
 	done
 	chown -R 100000:100000 "$BUNDLE/rootfs"
 }
+
+# host_mount ARGS... TARGET: mount on the host (under the test's temp dir), remembered in
+# HOST_MOUNTS for unmount_host_mounts.
+host_mount() {
+	mount "$@" || fail "host mount $* failed"
+	HOST_MOUNTS+=("${!#}")
+}
+
+# unmount_host_mounts: undo host_mount, deepest first; teardowns call it before cleanup_berth's
+# leak check.
+unmount_host_mounts() {
+	local i
+	for ((i = ${#HOST_MOUNTS[@]} - 1; i >= 0; i--)); do
+		umount -l "${HOST_MOUNTS[i]}" 2>/dev/null || true
+	done
+}

@@ -23,10 +23,7 @@ setup() {
 }
 
 teardown() {
-	local i
-	for ((i = ${#HOST_MOUNTS[@]} - 1; i >= 0; i--)); do
-		umount -l "${HOST_MOUNTS[i]}" 2>/dev/null || true
-	done
+	unmount_host_mounts
 	cleanup_berth
 }
 
@@ -82,8 +79,8 @@ LS='for f in /data/*; do stat -c "%u:%g %n" $f; done'
 @test "an idmapped mount keeps the host's read-only flag locked against the container's root" {
 	# The regression: a clone made on the host would carry ro unlocked, and root in the user
 	# namespace, with CAP_SYS_ADMIN there, could remount it read-write.
-	mount --bind "$SRC" "$SRC" && HOST_MOUNTS+=("$SRC") && mount -o remount,bind,ro "$SRC" ||
-		fail "host read-only bind mount failed"
+	host_mount --bind "$SRC" "$SRC"
+	mount -o remount,bind,ro "$SRC" || fail "host read-only bind mount failed"
 	setup_bundle sh -c 'mount -t tmpfs t /tmp && echo can-mount; for d in /data /plain; do
 		mount -o remount,bind,rw $d && touch $d/escaped && echo $d escaped; done; true'
 	with_userns
@@ -114,8 +111,7 @@ LS='for f in /data/*; do stat -c "%u:%g %n" $f; done'
 @test "ridmap maps the submounts of an rbind, idmap only its top mount" {
 	mkdir -p "$SRC/sub" "$BATS_TEST_TMPDIR/inner"
 	install -o 0 -g 0 -m 644 /dev/null "$BATS_TEST_TMPDIR/inner/inner-file"
-	mount --bind "$BATS_TEST_TMPDIR/inner" "$SRC/sub" || fail "host bind mount failed"
-	HOST_MOUNTS+=("$SRC/sub")
+	host_mount --bind "$BATS_TEST_TMPDIR/inner" "$SRC/sub"
 	setup_bundle sh -c 'stat -c "%u:%g %n" /top/root-file /top/sub/inner-file /all/sub/inner-file'
 	with_userns
 	add_idmapped /top '["rbind", "idmap"]' "$USERNS_MAP"

@@ -11,18 +11,8 @@ setup() {
 }
 
 teardown() {
-	# Host-side mounts this test made under its temp dir, deepest first, before the leak check.
-	local i
-	for ((i = ${#HOST_MOUNTS[@]} - 1; i >= 0; i--)); do
-		umount -l "${HOST_MOUNTS[i]}" 2>/dev/null || true
-	done
+	unmount_host_mounts
 	cleanup_berth
-}
-
-# host_mount ARGS... TARGET: mount on the host, remembered for the teardown.
-host_mount() {
-	mount "$@" || fail "host mount $* failed"
-	HOST_MOUNTS+=("${!#}")
 }
 
 # add_mount JQ_OBJECT [JQ_OPTIONS...]: append a mount to the config.
