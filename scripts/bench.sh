@@ -61,14 +61,14 @@ runtime() {
 delete_all() {
 	local rt=$1
 	[[ -d $WORK/root-$rt ]] || return 0
-	find "$WORK/root-$rt" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
-		while read -r id; do printf '%s\0' "$id"; done |
+	find "$WORK/root-$rt" -mindepth 1 -maxdepth 1 -type d -printf '%f\0' |
 		xargs -0 -r -P 2 -n 1 "${BIN[$rt]}" ${EXTRA[$rt]:+"${EXTRA[$rt]}"} --root "$WORK/root-$rt" \
 			delete --force >/dev/null 2>&1 || true
 }
 
 cleanup() {
 	local rt
+	wait # for throughput streams still running, so that their last containers are deleted too
 	if [[ -n $WORK ]]; then
 		for rt in "${RUNTIMES[@]}"; do
 			delete_all "$rt"
@@ -78,6 +78,10 @@ cleanup() {
 	unbind_hugetlb
 }
 trap cleanup EXIT
+# With a trap set, bash acts on the signal only once the runtime it waits for returns, so a
+# container being created at that moment is on disk by the time cleanup looks for it.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # bind_hugetlb: move cgroup2's leftover hugetlb controller to a v1 hierarchy, so crun accepts the
 # host. Does nothing when cgroup2 offers no controller or hugetlb is already bound.
@@ -107,11 +111,11 @@ unbind_hugetlb() {
 
 # timed RUNTIME ARGS...: one `RUNTIME ARGS...`; prints its wall time in microseconds.
 timed() {
-	local rt=$1 t0 t1
+	local rt=$1 t0 t1 err="$WORK/err-$1-$BASHPID" # per process: throughput runs streams in parallel
 	shift
 	t0=${EPOCHREALTIME/./}
-	runtime "$rt" "$@" </dev/null >/dev/null 2>"$WORK/err-$rt" || {
-		echo "bench: $rt $1 failed: $(cat "$WORK/err-$rt")" >&2
+	runtime "$rt" "$@" </dev/null >/dev/null 2>"$err" || {
+		echo "bench: $rt $1 failed: $(cat "$err")" >&2
 		return 1
 	}
 	t1=${EPOCHREALTIME/./}
