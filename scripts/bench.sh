@@ -20,7 +20,8 @@
 # timings of `list`, `state`, `exec` of /bin/true and `run` of one more. Slow; every container is
 # deleted afterwards.
 #
-# All results go to a JSON file under .cache/bench/ (path printed at the end) beside the tables.
+# All results, with the samples of the timed rounds, go to a JSON file under .cache/bench/ (path
+# printed at the end) beside the tables.
 #
 # crun 1.8 refuses this hybrid-cgroup host while cgroup2 still offers a controller (hugetlb), so
 # hugetlb is bound to a v1 hierarchy for the duration (and unbound afterwards); if that cannot be
@@ -204,6 +205,8 @@ report_timings() {
 			printf '%-6s %-8s %10s %10s\n' "$rt" "$op" "$med" "$p90"
 			result "$rt" "$op.median_ms" "$med"
 			result "$rt" "$op.p90_ms" "$p90"
+			result "$rt" "$op.samples_ms" "$(awk '{ printf "%s%.3f", (NR > 1 ? "," : "["), $1 / 1000 }
+				END { print "]" }' "$WORK/$op-$rt")"
 		done
 	done
 	for op in "$@"; do
@@ -366,10 +369,11 @@ bench_scale() {
 	done
 }
 
-# write_json FILE: all results noted with `result`, nested by runtime and dotted key.
+# write_json FILE: all results noted with `result`, nested by runtime and dotted key; values that
+# parse as JSON (numbers, the sample arrays) go in as such, the others as strings.
 write_json() {
 	jq -Rn '[inputs | split("\t")]
-		| reduce .[] as $l ({}; setpath([$l[0]] + ($l[1] | split(".")); ($l[2] | tonumber? // $l[2])))' \
+		| reduce .[] as $l ({}; setpath([$l[0]] + ($l[1] | split(".")); ($l[2] | fromjson? // $l[2])))' \
 		<"$WORK/results.tsv" >"$1"
 }
 
