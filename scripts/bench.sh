@@ -1,25 +1,45 @@
 #!/usr/bin/env bash
-# bench.sh: time `run` of /bin/true in a busybox container for berth, runc and crun.
+# bench.sh: time berth, runc and crun on a busybox container: run, create/start/delete, exec,
+# peak RSS, throughput, and optionally list/state/exec/run with many live containers.
 #
 # Method: one bundle (config from `runc spec`, the one all three accept, args ["/bin/true"]);
 # ROUNDS rounds (default 50) after WARMUP rounds (default 3); in each round every runtime runs
 # once, in an order that rotates, so that drift of the machine hits all of them alike. Each
-# runtime has its own --root under a temp dir and a new container ID each round. Reported: the
-# median and p90 of the wall time of `RUNTIME run` in ms, the ratios of berth's median to the
-# others', and the peak RSS of one more run of each under /usr/bin/time -v; then the same for
-# `RUNTIME exec` of /bin/true into one running container per runtime.
+# runtime has its own --root under a temp dir and a new container ID each round. Timed, each as
+# median and p90 of the wall time in ms, with berth's median over the others':
+#   - `RUNTIME run` of /bin/true;
+#   - `RUNTIME create`, `start` and `delete` one by one (delete once the process has exited; the
+#     wait for that is not timed);
+#   - `RUNTIME exec` of /bin/true into one running container per runtime.
+# Then the peak RSS ("Maximum resident set size" of /usr/bin/time -v) of one run and one exec per
+# runtime, berth's binary size, and the throughput of THROUGHPUT_N (default 100) runs back to back
+# and in 2 parallel streams of half as many each, in containers/s.
+#
+# With BENCH_SCALE=1, the scale run: per runtime, SCALE_BASE (default 10) and then SCALE_N (default
+# 1000) live containers under one --root, and at each count the median of SCALE_REPEAT (default 5)
+# timings of `list`, `state`, `exec` of /bin/true and `run` of one more. Slow; every container is
+# deleted afterwards.
+#
+# All results, with the samples of the timed rounds, go to a JSON file under .cache/bench/ (path
+# printed at the end) beside the tables.
 #
 # crun 1.8 refuses this hybrid-cgroup host while cgroup2 still offers a controller (hugetlb), so
 # hugetlb is bound to a v1 hierarchy for the duration (and unbound afterwards); if that cannot be
 # done, crun runs with --cgroup-manager=disabled and the output says so.
 #
-# Environment: BERTH_BIN (default ./berth), ROUNDS, WARMUP. Leaves nothing behind.
+# Environment: BERTH_BIN (default ./berth), ROUNDS, WARMUP, THROUGHPUT_N, BENCH_SCALE, SCALE_N,
+# SCALE_BASE, SCALE_REPEAT. Leaves nothing behind.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BERTH_BIN=${BERTH_BIN:-$REPO/berth}
 ROUNDS=${ROUNDS:-50}
 WARMUP=${WARMUP:-3}
+THROUGHPUT_N=${THROUGHPUT_N:-100}
+BENCH_SCALE=${BENCH_SCALE:-}
+SCALE_N=${SCALE_N:-1000}
+SCALE_BASE=${SCALE_BASE:-10}
+SCALE_REPEAT=${SCALE_REPEAT:-5}
 
 RUNTIMES=(berth runc crun)
 declare -A BIN=([berth]=$BERTH_BIN [runc]=/usr/sbin/runc [crun]=/usr/bin/crun)
@@ -38,20 +58,31 @@ runtime() {
 	fi
 }
 
+# delete_all RUNTIME: force-delete every container under RUNTIME's --root, two at a time.
+delete_all() {
+	local rt=$1
+	[[ -d $WORK/root-$rt ]] || return 0
+	find "$WORK/root-$rt" -mindepth 1 -maxdepth 1 -type d -printf '%f\0' |
+		xargs -0 -r -P 2 -n 1 "${BIN[$rt]}" ${EXTRA[$rt]:+"${EXTRA[$rt]}"} --root "$WORK/root-$rt" \
+			delete --force >/dev/null 2>&1 || true
+}
+
 cleanup() {
-	local rt state
+	local rt
+	wait # for throughput streams still running, so that their last containers are deleted too
 	if [[ -n $WORK ]]; then
 		for rt in "${RUNTIMES[@]}"; do
-			for state in "$WORK/root-$rt"/*; do
-				[[ -e $state ]] || continue
-				runtime "$rt" delete --force "${state##*/}" >/dev/null 2>&1 || true
-			done
+			delete_all "$rt"
 		done
 		rm -rf "$WORK"
 	fi
 	unbind_hugetlb
 }
 trap cleanup EXIT
+# With a trap set, bash acts on the signal only once the runtime it waits for returns, so a
+# container being created at that moment is on disk by the time cleanup looks for it.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # bind_hugetlb: move cgroup2's leftover hugetlb controller to a v1 hierarchy, so crun accepts the
 # host. Does nothing when cgroup2 offers no controller or hugetlb is already bound.
@@ -81,15 +112,35 @@ unbind_hugetlb() {
 
 # timed RUNTIME ARGS...: one `RUNTIME ARGS...`; prints its wall time in microseconds.
 timed() {
-	local rt=$1 t0 t1
+	local rt=$1 t0 t1 err="$WORK/err-$1-$BASHPID" # per process: throughput runs streams in parallel
 	shift
 	t0=${EPOCHREALTIME/./}
-	runtime "$rt" "$@" </dev/null >/dev/null 2>"$WORK/err-$rt" || {
-		echo "bench: $rt $1 failed: $(cat "$WORK/err-$rt")" >&2
+	runtime "$rt" "$@" </dev/null >/dev/null 2>"$err" || {
+		echo "bench: $rt $1 failed: $(cat "$err")" >&2
 		return 1
 	}
 	t1=${EPOCHREALTIME/./}
 	echo $((t1 - t0))
+}
+
+# result RUNTIME KEY VALUE: note one result for the JSON file; KEY is a dotted path.
+result() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$WORK/results.tsv"; }
+
+# sample OP RUNTIME ROUND MICROSECONDS: keep one timing of OP unless ROUND is a warm-up round.
+sample() {
+	[[ -n $4 ]] || return 1
+	(($3 < WARMUP)) || echo "$4" >>"$WORK/$1-$2"
+}
+
+# interleave ROUND_FUNC: WARMUP + ROUNDS rounds of `ROUND_FUNC RUNTIME ROUND` for every runtime,
+# in an order that rotates each round.
+interleave() {
+	local fn=$1 round i n=${#RUNTIMES[@]}
+	for ((round = 0; round < WARMUP + ROUNDS; round++)); do
+		for ((i = 0; i < n; i++)); do
+			"$fn" "${RUNTIMES[(round + i) % n]}" "$round"
+		done
+	done
 }
 
 # run_once RUNTIME ID: one `run` of the bundle.
@@ -98,39 +149,232 @@ run_once() { timed "$1" run --bundle "$WORK/bundle" "$2"; }
 # exec_once RUNTIME ID: one `exec ID /bin/true` into a running container.
 exec_once() { timed "$1" exec "$2" /bin/true; }
 
-# ratios WHAT FILE-PREFIX: berth's median over each other runtime's, for the samples in
-# $WORK/FILE-PREFIX-RUNTIME.
+# run_round RUNTIME ROUND: one timed `run` of /bin/true.
+run_round() { sample run "$1" "$2" "$(run_once "$1" "r$2-$1")"; }
+
+# exec_round RUNTIME ROUND: one timed `exec` into RUNTIME's running container.
+exec_round() { sample exec "$1" "$2" "$(exec_once "$1" "exec-$1")"; }
+
+# lifecycle_round RUNTIME ROUND: create, start and delete of one container, each timed on its
+# own; the wait for /bin/true to exit between start and delete is not timed.
+lifecycle_round() {
+	local rt=$1 round=$2 id="l$2-$1"
+	sample create "$rt" "$round" "$(timed "$rt" create --bundle "$WORK/bundle" "$id")"
+	sample start "$rt" "$round" "$(timed "$rt" start "$id")"
+	wait_stopped "$rt" "$id"
+	sample delete "$rt" "$round" "$(timed "$rt" delete "$id")"
+}
+
+# wait_stopped RUNTIME ID: wait (up to 5 s) until the container's state says stopped.
+wait_stopped() {
+	local i
+	for ((i = 0; i < 500; i++)); do
+		runtime "$1" state "$2" 2>/dev/null | grep -q '"status": *"stopped"' && return 0
+		sleep 0.01
+	done
+	echo "bench: $1 container $2 did not stop" >&2
+	return 1
+}
+
+# stats FILE: "median p90" in ms of the microsecond samples in FILE.
+stats() {
+	sort -n "$1" | awk '{ v[NR] = $1 }
+		function pct(p,  i) { i = int(p * NR + 0.999999); if (i < 1) i = 1; return v[i] / 1000 }
+		END { printf "%.2f %.2f\n", pct(0.5), pct(0.9) }'
+}
+
+# ratios WHAT OP: berth's median over each other runtime's, for the samples of OP.
 ratios() {
-	local what=$1 prefix=$2 rt b
-	b=$(stats "$WORK/$prefix-berth" | cut -d' ' -f1)
+	local what=$1 op=$2 rt b
+	b=$(stats "$WORK/$op-berth" | cut -d' ' -f1)
 	for rt in "${RUNTIMES[@]}"; do
 		[[ $rt == berth ]] && continue
-		awk -v a="$b" -v b="$(stats "$WORK/$prefix-$rt" | cut -d' ' -f1)" -v r="$rt" -v w="$what" \
+		awk -v a="$b" -v b="$(stats "$WORK/$op-$rt" | cut -d' ' -f1)" -v r="$rt" -v w="$what" \
 			'BEGIN { printf "berth/%s%s (median): %.2f\n", r, w, a / b }'
 	done
 }
 
-# bench_exec: one running container per runtime, then `exec` of /bin/true into each,
-# interleaved like the run rounds; prints medians and berth's ratios.
-bench_exec() {
-	local rt round i n=${#RUNTIMES[@]} us
-	BERTH_BIN=/usr/sbin/runc bash "$REPO/scripts/mkbundle.sh" "$WORK/sleeper" sleep 100000 >/dev/null
+# report_timings OP...: a table of median and p90 per runtime and OP, berth's ratios, and the
+# numbers noted for the JSON file.
+report_timings() {
+	local op rt med p90
+	printf '\n%-6s %-8s %10s %10s\n' runtime op median_ms p90_ms
+	for op in "$@"; do
+		for rt in "${RUNTIMES[@]}"; do
+			read -r med p90 < <(stats "$WORK/$op-$rt")
+			printf '%-6s %-8s %10s %10s\n' "$rt" "$op" "$med" "$p90"
+			result "$rt" "$op.median_ms" "$med"
+			result "$rt" "$op.p90_ms" "$p90"
+			result "$rt" "$op.samples_ms" "$(awk '{ printf "%s%.3f", (NR > 1 ? "," : "["), $1 / 1000 }
+				END { print "]" }' "$WORK/$op-$rt")"
+		done
+	done
+	for op in "$@"; do
+		ratios " $op" "$op"
+	done
+}
+
+# bench_run: `run` of /bin/true, interleaved.
+bench_run() {
+	echo "timing '<runtime> run' of /bin/true (busybox bundle, config from runc spec):"
+	echo "$WARMUP warm-up + $ROUNDS rounds, the runtimes interleaved in a rotating order"
+	interleave run_round
+	report_timings run
+}
+
+# bench_lifecycle: create, start and delete timed one by one, interleaved.
+bench_lifecycle() {
+	printf '\ntiming create, start and delete of a /bin/true container, one by one:\n'
+	interleave lifecycle_round
+	report_timings create start delete
+}
+
+# start_sleepers: one running container per runtime, "exec-RUNTIME", to exec into.
+start_sleepers() {
+	local rt
 	for rt in "${RUNTIMES[@]}"; do
 		runtime "$rt" run -d --bundle "$WORK/sleeper" "exec-$rt" </dev/null >/dev/null 2>&1 ||
 			{ echo "bench: $rt run -d failed" >&2; return 1; }
 	done
-	for ((round = 0; round < WARMUP + ROUNDS; round++)); do
-		for ((i = 0; i < n; i++)); do
-			rt=${RUNTIMES[(round + i) % n]}
-			us=$(exec_once "$rt" "exec-$rt")
-			((round < WARMUP)) || echo "$us" >>"$WORK/exec-$rt"
-		done
-	done
-	printf '\ntiming <runtime> exec of /bin/true into a running container:\n%-6s %10s %10s\n' runtime median_ms p90_ms
+}
+
+# bench_exec: `exec` of /bin/true into one running container per runtime, interleaved.
+bench_exec() {
+	printf '\ntiming <runtime> exec of /bin/true into a running container:\n'
+	interleave exec_round
+	report_timings exec
+}
+
+# peak_rss RUNTIME ARGS...: "Maximum resident set size" in KiB of `RUNTIME ARGS...` under
+# /usr/bin/time -v.
+peak_rss() {
+	local rt=$1
+	shift
+	/usr/bin/time -v "${BIN[$rt]}" ${EXTRA[$rt]:+"${EXTRA[$rt]}"} --root "$WORK/root-$rt" "$@" \
+		</dev/null >/dev/null 2>"$WORK/time-$rt" || true
+	awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time-$rt"
+}
+
+# report_memory: peak RSS of one run and one exec per runtime, and berth's binary size.
+report_memory() {
+	local rt run_kib exec_kib size
+	printf '\n%-6s %18s %18s\n' runtime run_peak_rss_kib exec_peak_rss_kib
 	for rt in "${RUNTIMES[@]}"; do
-		printf '%-6s %10s %10s\n' "$rt" $(stats "$WORK/exec-$rt")
+		run_kib=$(peak_rss "$rt" run --bundle "$WORK/bundle" "rss-$rt")
+		exec_kib=$(peak_rss "$rt" exec "exec-$rt" /bin/true)
+		printf '%-6s %18s %18s\n' "$rt" "$run_kib" "$exec_kib"
+		result "$rt" run.peak_rss_kib "$run_kib"
+		result "$rt" exec.peak_rss_kib "$exec_kib"
 	done
-	ratios " exec" exec
+	size=$(stat -L -c %s "$BERTH_BIN")
+	echo "berth binary: $size bytes ($BERTH_BIN)"
+	result berth binary_bytes "$size"
+}
+
+# run_stream RUNTIME PREFIX COUNT: COUNT runs of /bin/true back to back.
+run_stream() {
+	local i
+	for ((i = 0; i < $3; i++)); do
+		run_once "$1" "$2-$i" >/dev/null
+	done
+}
+
+# per_second COUNT MICROSECONDS: COUNT over the time, per second.
+per_second() { awk -v n="$1" -v us="$2" 'BEGIN { printf "%.1f\n", n * 1e6 / us }'; }
+
+# throughput RUNTIME STREAMS: containers/s of THROUGHPUT_N runs split over STREAMS parallel streams.
+throughput() {
+	local rt=$1 streams=$2 s t0 t1 fail=0 pids=()
+	t0=${EPOCHREALTIME/./}
+	for ((s = 0; s < streams; s++)); do
+		run_stream "$rt" "t$streams-$s-$rt" $((THROUGHPUT_N / streams)) &
+		pids+=($!)
+	done
+	for s in "${pids[@]}"; do
+		wait "$s" || fail=1
+	done
+	t1=${EPOCHREALTIME/./}
+	((fail == 0)) || return 1
+	per_second $((THROUGHPUT_N / streams * streams)) $((t1 - t0))
+}
+
+# bench_throughput: serial and 2-stream throughput per runtime.
+bench_throughput() {
+	local rt serial parallel
+	printf '\nthroughput of %d runs of /bin/true (containers/s):\n' "$THROUGHPUT_N"
+	printf '%-6s %10s %14s\n' runtime serial 2_streams
+	for rt in "${RUNTIMES[@]}"; do
+		serial=$(throughput "$rt" 1)
+		parallel=$(throughput "$rt" 2)
+		printf '%-6s %10s %14s\n' "$rt" "$serial" "$parallel"
+		result "$rt" throughput.serial_per_s "$serial"
+		result "$rt" throughput.parallel2_per_s "$parallel"
+	done
+}
+
+# fill_to RUNTIME COUNT: start sleepers "s-RUNTIME-I" until RUNTIME has COUNT live containers.
+fill_to() {
+	local rt=$1 count=$2 have
+	have=$(find "$WORK/root-$rt" -mindepth 1 -maxdepth 1 -type d | wc -l)
+	for ((; have < count; have++)); do
+		runtime "$rt" run -d --bundle "$WORK/sleeper" "s-$rt-$have" </dev/null >/dev/null 2>&1 ||
+			{ echo "bench: $rt run -d of container $have failed" >&2; return 1; }
+	done
+}
+
+# median_of REPEAT CMD...: the median in ms of REPEAT timings of CMD (which prints microseconds).
+median_of() {
+	local n=$1 i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@"
+	done >"$WORK/scale-samples"
+	stats "$WORK/scale-samples" | cut -d' ' -f1
+}
+
+# scale_point RUNTIME COUNT: with COUNT live containers, the medians of list, state, exec and run.
+scale_point() {
+	local rt=$1 count=$2 op ms
+	local -A med
+	fill_to "$rt" "$count"
+	med[list]=$(median_of "$SCALE_REPEAT" timed "$rt" list)
+	med[state]=$(median_of "$SCALE_REPEAT" timed "$rt" state "s-$rt-0")
+	med[exec]=$(median_of "$SCALE_REPEAT" timed "$rt" exec "s-$rt-0" /bin/true)
+	SCALE_RUNS=0
+	med[run]=$(median_of "$SCALE_REPEAT" scale_run_once "$rt" "$count")
+	printf '%-6s %7s %9s %9s %9s %9s\n' "$rt" "$count" "${med[list]}" "${med[state]}" \
+		"${med[exec]}" "${med[run]}"
+	for op in list state exec run; do
+		result "$rt" "scale.live_$count.${op}_median_ms" "${med[$op]}"
+	done
+}
+
+# scale_run_once RUNTIME COUNT: one timed `run` of /bin/true next to COUNT live containers.
+scale_run_once() {
+	SCALE_RUNS=$((SCALE_RUNS + 1))
+	run_once "$1" "x$2-$SCALE_RUNS-$1"
+}
+
+# bench_scale: list, state, exec and run with SCALE_BASE and then SCALE_N live containers, one
+# runtime at a time (all its containers deleted before the next).
+bench_scale() {
+	local rt
+	printf '\nscale: medians of %d timings in ms with N live containers under one --root:\n' "$SCALE_REPEAT"
+	printf '%-6s %7s %9s %9s %9s %9s\n' runtime live list state exec run
+	for rt in "${RUNTIMES[@]}"; do
+		delete_all "$rt"
+		scale_point "$rt" "$SCALE_BASE"
+		scale_point "$rt" "$SCALE_N"
+		delete_all "$rt"
+	done
+}
+
+# write_json FILE: all results noted with `result`, nested by runtime and dotted key; values that
+# parse as JSON (numbers, the sample arrays) go in as such, the others as strings.
+write_json() {
+	jq -Rn '[inputs | split("\t")]
+		| reduce .[] as $l ({}; setpath([$l[0]] + ($l[1] | split(".")); ($l[2] | fromjson? // $l[2])))' \
+		<"$WORK/results.tsv" >"$1"
 }
 
 # prepare_crun: make crun usable on this host, or fall back to running it without cgroups.
@@ -151,50 +395,47 @@ prepare_crun() {
 	RUNTIMES=(berth runc)
 }
 
-# stats FILE: "median p90" in ms of the microsecond samples in FILE.
-stats() {
-	sort -n "$1" | awk '{ v[NR] = $1 }
-		function pct(p,  i) { i = int(p * NR + 0.999999); if (i < 1) i = 1; return v[i] / 1000 }
-		END { printf "%.2f %.2f\n", pct(0.5), pct(0.9) }'
-}
-
-# peak_rss RUNTIME: "Maximum resident set size" in KiB of one run under /usr/bin/time -v.
-peak_rss() {
-	local rt=$1
-	local extra=()
-	[[ -z ${EXTRA[$rt]} ]] || extra=("${EXTRA[$rt]}")
-	/usr/bin/time -v "${BIN[$rt]}" "${extra[@]}" --root "$WORK/root-$rt" run \
-		--bundle "$WORK/bundle" "rss-$rt" </dev/null >/dev/null 2>"$WORK/time-$rt" || true
-	awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time-$rt"
+# note_setup: the method and the machine, for the JSON file.
+note_setup() {
+	local rt
+	result meta rounds "$ROUNDS"
+	result meta warmup "$WARMUP"
+	result meta throughput_n "$THROUGHPUT_N"
+	result meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	result meta kernel "$(uname -r)"
+	result meta cpus "$(nproc)"
+	result meta crun_flags "${EXTRA[crun]}"
+	for rt in "${RUNTIMES[@]}"; do
+		result "$rt" version "$("${BIN[$rt]}" --version 2>/dev/null | head -1)"
+	done
 }
 
 main() {
 	[[ $(id -u) -eq 0 ]] || { echo "bench: needs root" >&2; exit 1; }
 	bash "$REPO/scripts/install-deps.sh" runc crun time
 	[[ -x $BERTH_BIN ]] || { echo "bench: $BERTH_BIN not built (make berth)" >&2; exit 1; }
+	command -v jq >/dev/null || { echo "bench: needs jq" >&2; exit 1; }
 
 	WORK=$(mktemp -d /tmp/berth-bench.XXXXXX)
 	BERTH_BIN=/usr/sbin/runc bash "$REPO/scripts/mkbundle.sh" "$WORK/bundle" /bin/true
+	BERTH_BIN=/usr/sbin/runc bash "$REPO/scripts/mkbundle.sh" "$WORK/sleeper" sleep 100000 >/dev/null
 	prepare_crun
+	note_setup
 
-	local round i rt n=${#RUNTIMES[@]} us
-	echo "timing '<runtime> run' of /bin/true (busybox bundle, config from runc spec):"
-	echo "$WARMUP warm-up + $ROUNDS rounds, the runtimes interleaved in a rotating order"
-	for ((round = 0; round < WARMUP + ROUNDS; round++)); do
-		for ((i = 0; i < n; i++)); do
-			rt=${RUNTIMES[(round + i) % n]}
-			us=$(run_once "$rt" "b$round-$rt")
-			((round < WARMUP)) || echo "$us" >>"$WORK/times-$rt"
-		done
-	done
-
-	printf '\n%-6s %10s %10s %14s\n' runtime median_ms p90_ms peak_rss_kib
-	for rt in "${RUNTIMES[@]}"; do
-		printf '%-6s %10s %10s %14s\n' "$rt" $(stats "$WORK/times-$rt") "$(peak_rss "$rt")"
-	done
-	echo
-	ratios "" times
+	bench_run
+	bench_lifecycle
+	start_sleepers
 	bench_exec
+	report_memory
+	for rt in "${RUNTIMES[@]}"; do delete_all "$rt"; done
+	bench_throughput
+	[[ -z $BENCH_SCALE ]] || bench_scale
+
+	local out
+	out=$REPO/.cache/bench/bench-$(date -u +%Y%m%dT%H%M%SZ).json
+	mkdir -p "${out%/*}"
+	write_json "$out"
+	printf '\nresults: %s\n' "$out"
 }
 
 main "$@"
