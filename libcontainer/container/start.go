@@ -66,7 +66,12 @@ func (c *Container) awaitExec(conn *os.File, status specs.ContainerState) error 
 	}
 	explain := boundWait(conn, "start the program", hooks)
 	_, err := protocol.Serve(conn, map[protocol.Kind]protocol.Handler{
-		protocol.KindSeccompFd: func(m *protocol.Message) error { return c.forwardNotifyFd(m.File, status) },
+		protocol.KindSeccompFd: func(m *protocol.Message) error {
+			if err := c.forwardNotifyFd(m.File, status); err != nil {
+				return err
+			}
+			return protocol.Send(conn, &protocol.Message{Kind: protocol.KindSeccompDone})
+		},
 	})
 	if err = explain(err); errors.Is(err, protocol.ErrClosed) {
 		return nil

@@ -355,13 +355,18 @@ func isolateFromCaller() error {
 }
 
 // handOverNotifyFd gives the seccomp notify fd to the host process waiting on init (start, or
-// exec), which passes it on to linux.seccomp.listenerPath. Only write and sendmsg are used: the
-// filter is loaded, and those are the calls it can never send to the listener.
+// exec), which passes it on to linux.seccomp.listenerPath, and waits until it has: a program
+// whose listener is missing must not run. Only sendmsg and recvmsg are used: the filter is
+// loaded, and those are calls it can never send to the listener (package seccomp refuses it).
 func (i *initProcess) handOverNotifyFd(fd *os.File) error {
 	defer fd.Close()
 	conn := i.startConn
 	if conn == nil {
 		conn = i.sync
 	}
-	return protocol.Send(conn, &protocol.Message{Kind: protocol.KindSeccompFd, File: fd})
+	if err := protocol.Send(conn, &protocol.Message{Kind: protocol.KindSeccompFd, File: fd}); err != nil {
+		return err
+	}
+	_, err := protocol.Expect(conn, protocol.KindSeccompDone)
+	return err
 }

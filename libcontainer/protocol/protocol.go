@@ -43,6 +43,8 @@
 //	                                                  create's, whose reader is gone
 //	                            ◀── seccompFd + fd  only with SCMP_ACT_NOTIFY rules: the host
 //	                                                  hands the fd to linux.seccomp.listenerPath
+//	seccompDone ──────────────────────────────────▶ (only then: a program must never run
+//	                                                  without its listener)
 //	                                                  init execve's the program
 //	                            ◀── EOF ─────────── exec succeeded (the socket was close-on-exec)
 //	                            ◀── error {error} ─ exec or a hook failed; init exits 1
@@ -75,16 +77,17 @@ type Kind string
 
 // The kinds of message, in the order of the diagram above.
 const (
-	KindConfig    Kind = "config"    // host → init: Config
-	KindPid       Kind = "pid"       // nsenter → host: Pid of the forked init
-	KindIDMap     Kind = "idmap"     // init → host: Mount, with the detached clone of its source
-	KindIDMapDone Kind = "idmapDone" // host → init: the clone has its mappings
-	KindHooks     Kind = "hooks"     // init → host: run prestart/createRuntime now
-	KindHooksDone Kind = "hooksDone" // host → init
-	KindReady     Kind = "ready"     // init → host: created, waiting for start
-	KindStart     Kind = "start"     // berth start → init
-	KindSeccompFd Kind = "seccompFd" // init → host: the seccomp notify fd for listenerPath
-	KindError     Kind = "error"     // either way: Error, then the sender gives up
+	KindConfig      Kind = "config"      // host → init: Config
+	KindPid         Kind = "pid"         // nsenter → host: Pid of the forked init
+	KindIDMap       Kind = "idmap"       // init → host: Mount, with the detached clone of its source
+	KindIDMapDone   Kind = "idmapDone"   // host → init: the clone has its mappings
+	KindHooks       Kind = "hooks"       // init → host: run prestart/createRuntime now
+	KindHooksDone   Kind = "hooksDone"   // host → init
+	KindReady       Kind = "ready"       // init → host: created, waiting for start
+	KindStart       Kind = "start"       // berth start → init
+	KindSeccompFd   Kind = "seccompFd"   // init → host: the seccomp notify fd for listenerPath
+	KindSeccompDone Kind = "seccompDone" // host → init: the listener has the fd; exec now
+	KindError       Kind = "error"       // either way: Error, then the sender gives up
 )
 
 // fdRule says whether an fd travels with a kind of message.
@@ -100,7 +103,7 @@ const (
 // Receive.
 var kinds = map[Kind]fdRule{
 	KindConfig: noFd, KindPid: noFd, KindIDMap: withFd, KindIDMapDone: noFd, KindHooks: noFd,
-	KindHooksDone: noFd, KindReady: noFd, KindStart: optionalFd, KindSeccompFd: withFd,
+	KindHooksDone: noFd, KindReady: noFd, KindStart: optionalFd, KindSeccompFd: withFd, KindSeccompDone: noFd,
 	KindError: noFd,
 }
 

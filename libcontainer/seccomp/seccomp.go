@@ -188,7 +188,7 @@ func parseRule(call specs.LinuxSyscall, field string) (rule, error) {
 func checkNotifiable(names []string, field string) error {
 	for j, name := range names {
 		switch name {
-		case "write", "sendmsg":
+		case "write", "sendmsg", "recvmsg":
 			return fmt.Errorf("%s.names[%d] %q: SCMP_ACT_NOTIFY cannot be used for this syscall (the runtime needs it to pass the notify fd on)", field, j, name)
 		}
 	}

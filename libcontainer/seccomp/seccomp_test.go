@@ -188,6 +188,9 @@ func TestBuildErrors(t *testing.T) {
 		{"notify on write", specs.LinuxSeccomp{DefaultAction: specs.ActAllow, ListenerPath: "/x", Syscalls: []specs.LinuxSyscall{
 			{Names: []string{"mkdir", "write"}, Action: specs.ActNotify}}},
 			`linux.seccomp.syscalls[0].names[1] "write": SCMP_ACT_NOTIFY cannot be used`},
+		{"notify on recvmsg", specs.LinuxSeccomp{DefaultAction: specs.ActAllow, ListenerPath: "/x", Syscalls: []specs.LinuxSyscall{
+			{Names: []string{"recvmsg"}, Action: specs.ActNotify}}},
+			`linux.seccomp.syscalls[0].names[0] "recvmsg": SCMP_ACT_NOTIFY cannot be used`},
 		{"notify without listener", specs.LinuxSeccomp{DefaultAction: specs.ActAllow, Syscalls: []specs.LinuxSyscall{
 			{Names: []string{"mkdir"}, Action: specs.ActNotify}}},
 			`linux.seccomp.listenerPath: required when a syscall uses SCMP_ACT_NOTIFY`},
