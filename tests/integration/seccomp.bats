@@ -370,3 +370,18 @@ KILL_SNIPPET='trap "" USR1 USR2; sleep 30 & other=$!
 	fi
 	assert_no_leaks
 }
+
+@test "SCMP_ACT_NOTIFY: exec fails, and its program never runs, once nobody listens any more" {
+	start_listener --errno 18
+	setup_bundle sleep 1000
+	notify_mkdir
+	run_detached "$ID"
+	kill "$LISTENER_PID"
+	wait "$LISTENER_PID" 2>/dev/null || true
+	run_unpiped berth exec "$ID" sh -c 'echo program ran'
+	assert_failure
+	refute_output --partial "program ran"
+	if is_berth; then
+		assert_output --partial "linux.seccomp.listenerPath"
+	fi
+}
