@@ -39,8 +39,11 @@ type Manager struct {
 }
 
 // New prepares the cgroup of a new container from linux.cgroupsPath and linux.resources; it
-// creates nothing yet, and refuses a cgroup that exists and is frozen.
+// creates nothing yet, and refuses a cgroup that exists and is frozen. driver "" is cgroupfs.
 func New(s *specs.Spec, id, driver string) (*Manager, error) {
+	if driver == "" {
+		driver = DriverCgroupfs
+	}
 	cfg, err := Config(s, id, driver)
 	if err != nil {
 		return nil, err

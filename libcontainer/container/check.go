@@ -76,11 +76,7 @@ func CheckBundle(o *CheckOptions) ([]Problem, error) {
 		_, err := seccomp.Build(s.Linux.Seccomp)
 		add("error", err)
 	}
-	driver := o.CgroupDriver
-	if driver == "" {
-		driver = cgroups.DriverCgroupfs
-	}
-	_, err = cgroups.New(s, o.ID, driver)
+	_, err = cgroups.New(s, o.ID, o.CgroupDriver)
 	add("error", err)
 	return problems, nil
 }

@@ -162,11 +162,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 // planCgroup prepares the container's cgroup manager from the config: paths known, nothing made,
 // a frozen existing cgroup refused.
 func (c *Container) planCgroup(o *CreateOptions) error {
-	driver := o.CgroupDriver
-	if driver == "" {
-		driver = cgroups.DriverCgroupfs
-	}
-	cg, err := cgroups.New(c.state.Config, c.state.ID, driver)
+	cg, err := cgroups.New(c.state.Config, c.state.ID, o.CgroupDriver)
 	if err != nil {
 		return err
 	}
