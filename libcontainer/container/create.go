@@ -274,17 +274,6 @@ func initFailed(err error) error {
 	return err
 }
 
-// thawForKill thaws the container's cgroup if someone froze it: a frozen init never dies of the
-// SIGKILL it was sent, and reaping it would wait for ever.
-func (c *Container) thawForKill() {
-	if c.cg == nil || !c.cg.Paused() {
-		return
-	}
-	if err := c.cg.Thaw(); err != nil {
-		slog.Warn("cleanup after failed create: thaw cgroup", "id", c.state.ID, "error", err)
-	}
-}
-
 // serveHooks runs the prestart and createRuntime hooks while init waits, its mounts in place.
 func (c *Container) serveHooks(l *launched) error {
 	if err := c.runCreateRuntimeHooks(); err != nil {
@@ -309,7 +298,9 @@ func (c *Container) abort(l *launched) {
 	c.returnNetDevices()
 	if l != nil {
 		l.sendKill()
-		c.thawForKill()
+		if err := c.thawForKill(); err != nil {
+			slog.Warn("cleanup after failed create", "id", c.state.ID, "error", err)
+		}
 		l.reap()
 		l.release()
 	}

@@ -96,13 +96,25 @@ func (c *Container) killEverything() error {
 			slog.Warn("delete --force", "id", c.state.ID, "error", err)
 		}
 	}
-	if cg, err := c.cgroup(); err == nil && cg.Exists() {
-		if err := cg.Thaw(); err != nil { // a frozen process cannot die
-			return fmt.Errorf("thaw cgroup: %w", err)
-		}
+	if err := c.thawForKill(); err != nil {
+		return err
 	}
 	if err := c.killAndWait(); err != nil {
 		return fmt.Errorf("kill: %w", err)
+	}
+	return nil
+}
+
+// thawForKill thaws the container's cgroup if someone froze it: a frozen process never dies of
+// the SIGKILL it was sent, and waiting for it would last for ever. Create's clean-up and delete
+// --force both call it between the kill and the wait.
+func (c *Container) thawForKill() error {
+	cg, err := c.cgroup()
+	if err != nil || !cg.Exists() || !cg.Paused() {
+		return nil // no cgroup (yet, or any more): nothing frozen
+	}
+	if err := cg.Thaw(); err != nil {
+		return fmt.Errorf("thaw cgroup %s: %w", cg.Dir(), err)
 	}
 	return nil
 }
