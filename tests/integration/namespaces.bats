@@ -162,12 +162,14 @@ set_namespace() {
 	set_namespace time
 	update_config '.linux.timeOffsets = {monotonic: {secs: 86400, nanosecs: 0},
 		boottime: {secs: 864000, nanosecs: 0}}'
+	# The host's uptime is read first: read after, it can be a second later than the
+	# container's (whole seconds) and make a correct shift look short by one.
+	local host_uptime
+	host_uptime=$(cut -d. -f1 /proc/uptime)
 	run_container
 	assert_success
 	assert_line --regexp '^monotonic +86400 +0$'
 	assert_line --regexp '^boottime +864000 +0$'
-	local host_uptime
-	host_uptime=$(cut -d. -f1 /proc/uptime)
 	[[ ${lines[2]} -ge $((host_uptime + 864000)) ]] ||
 		fail "uptime ${lines[2]} is not shifted by 864000 s (host: $host_uptime)"
 }
