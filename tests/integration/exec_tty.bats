@@ -103,8 +103,11 @@ script_run() {
 @test "a foreground exec -t with a terminal relays lines without \\r (ONLCR cleared, as runc does)" {
 	# Under script(1), as a user in a terminal piping the output on: runc needs a terminal here.
 	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
-	run timeout 30 script -qec "$(printf '%q ' "$BERTH_BIN" --root "$BERTH_ROOT") exec -t $ID sh -c 'echo one; echo two' | od -An -c" /dev/null
+	# script(1) passes on what its own stdin gives, and at EOF a byte the container's pty may echo
+	# (seen as ^@ between the lines), so each line is looked for alone, in one wide od line.
+	run timeout 30 script -qec "$(printf '%q ' "$BERTH_BIN" --root "$BERTH_ROOT") exec -t $ID sh -c 'echo one; echo two' | od -An -c -w256" /dev/null
 	assert_success
-	assert_output --partial 'o   n   e  \n   t   w   o  \n'
-	refute_output --partial 'e  \r'
+	assert_output --partial 'o   n   e  \n'
+	assert_output --partial 't   w   o  \n'
+	refute_output --partial '\r'
 }
