@@ -291,6 +291,20 @@ pid_ns_members() {
 	assert_equal "${output%%---*}" "$(printf '%s\n' "${output#*---$'\n'}")"$'\n'
 }
 
+@test "exec into a container one task below its pids limit runs its program" {
+	# The program is the one new task: neither berth's set-up of it nor a Go runtime's threads
+	# may count against pids.max (the kernel checks it at fork, not when a task moves in).
+	setup_bundle sleep 1000
+	update_config '.linux.resources.pids = {limit: 2}'
+	run_detached "$ID"
+	run bexec "$ID" echo in-limit
+	assert_success
+	assert_output in-limit
+	# At the limit itself, a fork inside the container fails: the limit is in force.
+	run bexec "$ID" sh -c 'true & wait'
+	assert_failure
+}
+
 @test "exec gets the container's rlimits" {
 	setup_bundle "${SLEEPER[@]}"
 	update_config '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 777, hard: 888},
