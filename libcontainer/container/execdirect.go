@@ -2,12 +2,16 @@ package container
 
 import (
 	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/berth-runtime/berth/libcontainer/process"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 	"github.com/berth-runtime/berth/libcontainer/seccomp"
+	"github.com/berth-runtime/berth/libcontainer/state"
 	"github.com/berth-runtime/berth/spec"
 )
 
@@ -26,7 +30,7 @@ func (c *Container) directExecPlan(p *specs.Process, preserve int) (*protocol.Ex
 	if needsInit(p, l) || (c.cg != nil && !c.cg.JoinsItself()) {
 		return nil, nil
 	}
-	filter, err := seccomp.Build(l.Seccomp)
+	filter, err := c.execFilter(l.Seccomp)
 	if err != nil || filter.Notifies() {
 		return nil, err
 	}
@@ -75,4 +79,32 @@ func planRlimits(list []specs.POSIXRlimit) ([]protocol.Rlimit, error) {
 		out[i] = protocol.Rlimit{Resource: uint32(res), Soft: rl.Soft, Hard: rl.Hard}
 	}
 	return out, nil
+}
+
+// seccompCache is the file of the state directory that keeps the compiled linux.seccomp.
+const seccompCache = "seccomp.bpf"
+
+// execFilter returns the container's compiled seccomp filter: compiled by the first exec and
+// kept in the state directory for the next (linux.seccomp never changes after create, and
+// compiling a default-sized profile costs about 2 ms).
+func (c *Container) execFilter(s *specs.LinuxSeccomp) (*seccomp.Filter, error) {
+	if s == nil {
+		return nil, nil
+	}
+	path := filepath.Join(c.dir.Path, seccompCache)
+	if data, err := os.ReadFile(path); err == nil {
+		var f seccomp.Filter
+		if f.UnmarshalBinary(data) == nil {
+			return &f, nil
+		}
+	}
+	f, err := seccomp.Build(s)
+	if err != nil {
+		return nil, err
+	}
+	data, _ := f.MarshalBinary()
+	if err := state.WriteFileAtomic(path, data, 0o600); err != nil {
+		slog.Debug("keep the compiled seccomp filter", "id", c.state.ID, "error", err)
+	}
+	return f, nil
 }
