@@ -41,6 +41,8 @@ type CreateOptions struct {
 	detached bool
 	// stdio is what init gets as fds 0-2 (initStdio).
 	stdio *stdio
+	// filter is linux.seccomp, compiled while init starts.
+	filter *compiledFilter
 }
 
 // Create makes a container from the bundle and leaves its init waiting for start. On any
@@ -74,6 +76,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		slog.Warn("config.json: "+w.Error(), "id", o.ID)
 	}
 	phases.done("config", "config loaded and validated", "bundle", bundle)
+	o.filter = compileSeccomp(s.Linux)
 	if err := checkTerminalFlags(s, o); err != nil {
 		return nil, nil, err
 	}
@@ -215,8 +218,13 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	if err := c.moveNetDevices(l.pid); err != nil {
 		return err
 	}
+	filter, err := c.keepFilter(o.filter)
+	if err != nil {
+		return err
+	}
 	cfg := &protocol.InitConfig{
-		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
+		Seccomp: filter,
+		Spec:    s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
 		PreserveFds: o.ListenFds + o.PreserveFds, State: c.state.Spec(state.Creating),
 		NewMountNS:  plan.Has(specs.MountNamespace) && !plan.Joined(specs.MountNamespace),
 		InUserNS:    plan.Has(specs.UserNamespace),

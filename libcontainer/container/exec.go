@@ -176,6 +176,15 @@ func (c *Container) sendExecConfig(l *launched, o *ExecOptions) error {
 	spec := *c.state.Config
 	spec.Process = o.Process
 	cfg := &protocol.InitConfig{Spec: &spec, Exec: true, PreserveFds: o.PreserveFds, State: c.state.Spec(state.Running)}
+	if l := spec.Linux; l != nil {
+		f, err := c.execFilter(l.Seccomp)
+		if err != nil {
+			return err
+		}
+		if f != nil {
+			cfg.Seccomp, _ = f.MarshalBinary()
+		}
+	}
 	return protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindConfig, Config: cfg})
 }
 

@@ -84,27 +84,58 @@ func planRlimits(list []specs.POSIXRlimit) ([]protocol.Rlimit, error) {
 // seccompCache is the file of the state directory that keeps the compiled linux.seccomp.
 const seccompCache = "seccomp.bpf"
 
-// execFilter returns the container's compiled seccomp filter: compiled by the first exec and
-// kept in the state directory for the next (linux.seccomp never changes after create, and
-// compiling a default-sized profile costs about 2 ms).
+// compiledFilter is linux.seccomp being compiled on the host while init starts: compiling a
+// default-sized profile costs about 2 ms (BenchmarkBuild), and the host only waits meanwhile.
+type compiledFilter struct {
+	done chan struct{}
+	data []byte // seccomp.Filter's MarshalBinary; nil without linux.seccomp
+	err  error
+}
+
+func compileSeccomp(l *specs.Linux) *compiledFilter {
+	cf := &compiledFilter{done: make(chan struct{})}
+	if l == nil || l.Seccomp == nil {
+		close(cf.done)
+		return cf
+	}
+	go func() {
+		defer close(cf.done)
+		f, err := seccomp.Build(l.Seccomp)
+		if err != nil {
+			cf.err = err
+			return
+		}
+		cf.data, cf.err = f.MarshalBinary()
+	}()
+	return cf
+}
+
+// keepFilter waits for the compiled filter and keeps it in the state directory, where every
+// exec finds it (linux.seccomp never changes after create).
+func (c *Container) keepFilter(cf *compiledFilter) ([]byte, error) {
+	<-cf.done
+	if cf.err != nil || cf.data == nil {
+		return nil, cf.err
+	}
+	if err := state.WriteFileAtomic(filepath.Join(c.dir.Path, seccompCache), cf.data, 0o600); err != nil {
+		slog.Debug("keep the compiled seccomp filter", "id", c.state.ID, "error", err)
+	}
+	return cf.data, nil
+}
+
+// execFilter returns the container's compiled seccomp filter as create kept it, compiled (and
+// kept) again when the file is missing or unreadable.
 func (c *Container) execFilter(s *specs.LinuxSeccomp) (*seccomp.Filter, error) {
 	if s == nil {
 		return nil, nil
 	}
-	path := filepath.Join(c.dir.Path, seccompCache)
-	if data, err := os.ReadFile(path); err == nil {
-		var f seccomp.Filter
-		if f.UnmarshalBinary(data) == nil {
-			return &f, nil
-		}
+	var f seccomp.Filter
+	if data, err := os.ReadFile(filepath.Join(c.dir.Path, seccompCache)); err == nil && f.UnmarshalBinary(data) == nil {
+		return &f, nil
 	}
-	f, err := seccomp.Build(s)
+	data, err := c.keepFilter(compileSeccomp(&specs.Linux{Seccomp: s}))
 	if err != nil {
 		return nil, err
 	}
-	data, _ := f.MarshalBinary()
-	if err := state.WriteFileAtomic(path, data, 0o600); err != nil {
-		slog.Debug("keep the compiled seccomp filter", "id", c.state.ID, "error", err)
-	}
-	return f, nil
+	return &f, f.UnmarshalBinary(data)
 }
