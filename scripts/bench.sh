@@ -40,6 +40,7 @@ BENCH_SCALE=${BENCH_SCALE:-}
 SCALE_N=${SCALE_N:-1000}
 SCALE_BASE=${SCALE_BASE:-10}
 SCALE_REPEAT=${SCALE_REPEAT:-5}
+PHASE_RUNS=${PHASE_RUNS:-10}
 
 RUNTIMES=(berth runc crun)
 declare -A BIN=([berth]=$BERTH_BIN [runc]=/usr/sbin/runc [crun]=/usr/bin/crun)
@@ -245,6 +246,54 @@ bench_exec() {
 	report_timings exec
 }
 
+# debug_once LOG ARGS...: one untimed `berth --debug ARGS...`, its JSON log records appended to LOG.
+debug_once() {
+	local log=$1
+	shift
+	"$BERTH_BIN" --root "$WORK/root-berth" --debug --log-format json --log "$log" "$@" \
+		</dev/null >/dev/null 2>>"$WORK/err-phases" ||
+		{ echo "bench: berth --debug $1 failed: $(cat "$WORK/err-phases")" >&2; return 1; }
+}
+
+# phase_medians LOG: one line per phase found in LOG, "WHO.PHASE median_ms count what", WHO being
+# the record's op (host side: create, start, ...) or src (init, nsenter), in the order first
+# logged (a record is written when its phase ends; init's are relayed by the host, so their times
+# are not theirs). Phases nest (create.init spans the init.* ones): they do not add up to the total.
+phase_medians() {
+	jq -rs '[.[] | select(.phase != null and .duration != null)
+			| {k: ((.op // .src // "?") + "." + .phase), d: .duration, m: .msg}] as $r
+		| reduce ($r[] | .k) as $k ([]; if index([$k]) then . else . + [$k] end)
+		| .[] as $k | [$r[] | select(.k == $k)] as $g | ($g | map(.d) | sort) as $d
+		| [$k, ($d[(($d | length) - 1) / 2 | floor] / 1e6 * 1000 | round / 1000), ($d | length), $g[0].m]
+		| @tsv' "$1"
+}
+
+# report_phases OP TOTAL_OP LOG: berth's per-phase medians of OP from LOG beside the median total
+# of the timed TOTAL_OP rounds, printed and noted as berth.phases.OP.WHO.PHASE in ms.
+report_phases() {
+	local op=$1 total key ms count what
+	total=$(stats "$WORK/$2-berth" | cut -d' ' -f1)
+	printf '\nberth %s per phase (medians of %d untimed --debug runs; timed total median %s ms):\n' \
+		"$op" "$PHASE_RUNS" "$total"
+	printf '%-22s %9s  %s\n' phase median_ms what
+	while IFS=$'\t' read -r key ms count what; do
+		printf '%-22s %9s  %s\n' "$key" "$ms" "$what"
+		result berth "phases.$op.$key" "$ms"
+	done < <(phase_medians "$3")
+}
+
+# bench_phases: berth's per-phase medians of PHASE_RUNS runs and execs with --debug (not timed:
+# the totals above come from the runs without it).
+bench_phases() {
+	local i
+	for ((i = 0; i < PHASE_RUNS; i++)); do
+		debug_once "$WORK/phases-run.json" run --bundle "$WORK/bundle" "p$i"
+		debug_once "$WORK/phases-exec.json" exec exec-berth /bin/true
+	done
+	report_phases run run "$WORK/phases-run.json"
+	report_phases exec exec "$WORK/phases-exec.json"
+}
+
 # peak_rss RUNTIME ARGS...: "Maximum resident set size" in KiB of `RUNTIME ARGS...` under
 # /usr/bin/time -v.
 peak_rss() {
@@ -401,6 +450,7 @@ note_setup() {
 	result meta rounds "$ROUNDS"
 	result meta warmup "$WARMUP"
 	result meta throughput_n "$THROUGHPUT_N"
+	result meta phase_runs "$PHASE_RUNS"
 	result meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	result meta kernel "$(uname -r)"
 	result meta cpus "$(nproc)"
@@ -426,6 +476,7 @@ main() {
 	bench_lifecycle
 	start_sleepers
 	bench_exec
+	bench_phases
 	report_memory
 	for rt in "${RUNTIMES[@]}"; do delete_all "$rt"; done
 	bench_throughput
