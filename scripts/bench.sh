@@ -7,10 +7,14 @@
 # once, in an order that rotates, so that drift of the machine hits all of them alike. Each
 # runtime has its own --root under a temp dir and a new container ID each round. Timed, each as
 # median and p90 of the wall time in ms, with berth's median over the others':
-#   - `RUNTIME run` of /bin/true;
+#   - `RUNTIME run` of /bin/true, and beside the runtimes the floor: scripts/bench/floor.c, compiled
+#     here with gcc, doing only the kernel work of that run (namespaces, v1 cgroups, mounts,
+#     pivot_root, execve; its comment says what exactly);
 #   - `RUNTIME create`, `start` and `delete` one by one (delete once the process has exited; the
 #     wait for that is not timed);
 #   - `RUNTIME exec` of /bin/true into one running container per runtime.
+# Then berth's per-phase medians of run and exec, from the `phase=... duration=...` records of
+# PHASE_RUNS (default 10) more runs and execs with --debug --log-format json, which are not timed.
 # Then the peak RSS ("Maximum resident set size" of /usr/bin/time -v) of one run and one exec per
 # runtime, berth's binary size, and the throughput of THROUGHPUT_N (default 100) runs back to back
 # and in 2 parallel streams of half as many each, in containers/s.
@@ -27,8 +31,8 @@
 # hugetlb is bound to a v1 hierarchy for the duration (and unbound afterwards); if that cannot be
 # done, crun runs with --cgroup-manager=disabled and the output says so.
 #
-# Environment: BERTH_BIN (default ./berth), ROUNDS, WARMUP, THROUGHPUT_N, BENCH_SCALE, SCALE_N,
-# SCALE_BASE, SCALE_REPEAT. Leaves nothing behind.
+# Environment: BERTH_BIN (default ./berth), ROUNDS, WARMUP, THROUGHPUT_N, PHASE_RUNS, BENCH_SCALE,
+# SCALE_N, SCALE_BASE, SCALE_REPEAT. Leaves nothing behind.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -215,10 +219,25 @@ report_timings() {
 	done
 }
 
-# bench_run: `run` of /bin/true, interleaved.
+# build_floor: compile scripts/bench/floor.c, the kernel work of `run` alone, to time beside the
+# runtimes as "floor". Without gcc the floor is left out.
+build_floor() {
+	if gcc -O2 -Wall -o "$WORK/floor" "$REPO/scripts/bench/floor.c" 2>"$WORK/err-floor" &&
+		"$WORK/floor" run --bundle "$WORK/bundle" probe-floor 2>>"$WORK/err-floor"; then
+		BIN[floor]=$WORK/floor
+		EXTRA[floor]=""
+		return 0
+	fi
+	echo "bench: the floor could not be built or run, leaving it out: $(cat "$WORK/err-floor")" >&2
+}
+
+# bench_run: `run` of /bin/true, interleaved, with the floor among the runtimes when built.
 bench_run() {
+	local -a RUNTIMES=("${RUNTIMES[@]}") # the floor does `run` only: add it for this part alone
+	[[ -z ${BIN[floor]:-} ]] || RUNTIMES+=(floor)
 	echo "timing '<runtime> run' of /bin/true (busybox bundle, config from runc spec):"
 	echo "$WARMUP warm-up + $ROUNDS rounds, the runtimes interleaved in a rotating order"
+	[[ -z ${BIN[floor]:-} ]] || echo "floor: scripts/bench/floor.c, the same kernel work in C (see there)"
 	interleave run_round
 	report_timings run
 }
@@ -470,6 +489,7 @@ main() {
 	BERTH_BIN=/usr/sbin/runc bash "$REPO/scripts/mkbundle.sh" "$WORK/bundle" /bin/true
 	BERTH_BIN=/usr/sbin/runc bash "$REPO/scripts/mkbundle.sh" "$WORK/sleeper" sleep 100000 >/dev/null
 	prepare_crun
+	build_floor
 	note_setup
 
 	bench_run
