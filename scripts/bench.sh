@@ -25,7 +25,8 @@
 # deleted afterwards.
 #
 # All results, with the samples of the timed rounds, go to a JSON file under .cache/bench/ (path
-# printed at the end) beside the tables.
+# printed at the end) beside the tables, and a PNG beside it plots the latency distributions of
+# run, exec, create, start and delete per runtime (gnuplot, scripts/bench/plot.gp).
 #
 # crun 1.8 refuses this hybrid-cgroup host while cgroup2 still offers a controller (hugetlb), so
 # hugetlb is bound to a v1 hierarchy for the duration (and unbound afterwards); if that cannot be
@@ -445,6 +446,28 @@ write_json() {
 		<"$WORK/results.tsv" >"$1"
 }
 
+# plot_latencies PNG: the CDF of each runtime's samples per operation, drawn by scripts/bench/plot.gp.
+plot_latencies() {
+	local png=$1 op rt f args=() ops=()
+	for op in run exec create start delete; do
+		local rts=()
+		for rt in "${RUNTIMES[@]}" floor; do
+			f=$WORK/$op-$rt
+			[[ -s $f ]] || continue
+			sort -n "$f" | awk -v n="$(wc -l <"$f")" '{ printf "%.3f %.4f\n", $1 / 1000, NR / n }' \
+				>"$WORK/cdf-$op-$rt"
+			rts+=("$rt")
+		done
+		((${#rts[@]} > 0)) || continue
+		ops+=("$op")
+		args+=(-e "rts_$op='${rts[*]}'")
+	done
+	gnuplot -e "out='$png'; dir='$WORK'; ops='${ops[*]}'" \
+		-e "heading='make bench $(date -u +%Y-%m-%d), ROUNDS=$ROUNDS, $(nproc) CPUs: latency distributions'" \
+		"${args[@]}" "$REPO/scripts/bench/plot.gp" 2>"$WORK/err-plot" ||
+		{ echo "bench: no plot: $(cat "$WORK/err-plot")" >&2; return 1; }
+}
+
 # prepare_crun: make crun usable on this host, or fall back to running it without cgroups.
 prepare_crun() {
 	if bind_hugetlb && run_once crun probe-crun >/dev/null 2>&1; then
@@ -481,7 +504,7 @@ note_setup() {
 
 main() {
 	[[ $(id -u) -eq 0 ]] || { echo "bench: needs root" >&2; exit 1; }
-	bash "$REPO/scripts/install-deps.sh" runc crun time
+	bash "$REPO/scripts/install-deps.sh" runc crun time gnuplot-nox
 	[[ -x $BERTH_BIN ]] || { echo "bench: $BERTH_BIN not built (make berth)" >&2; exit 1; }
 	command -v jq >/dev/null || { echo "bench: needs jq" >&2; exit 1; }
 
@@ -507,6 +530,9 @@ main() {
 	mkdir -p "${out%/*}"
 	write_json "$out"
 	printf '\nresults: %s\n' "$out"
+	if plot_latencies "${out%.json}.png"; then
+		printf 'plot: %s\n' "${out%.json}.png"
+	fi
 }
 
 main "$@"
