@@ -20,9 +20,10 @@
 # and in 2 parallel streams of half as many each, in containers/s.
 #
 # With BENCH_SCALE=1, the scale run: per runtime, SCALE_BASE (default 10) and then SCALE_N (default
-# 1000) live containers under one --root, and at each count the median of SCALE_REPEAT (default 5)
-# timings of `list`, `state`, `exec` of /bin/true and `run` of one more. Slow; every container is
-# deleted afterwards.
+# 1000) live containers under one --root, and at each count the median of SCALE_REPEAT (default 9)
+# timings of `list`, `state`, `exec` of /bin/true and `run` of one more; then each median at
+# SCALE_N over that at SCALE_BASE, against issue 10's target of 1.2. Slow (some minutes: SCALE_N
+# containers per runtime); every container is deleted afterwards, on Ctrl-C too.
 #
 # All results, with the samples of the timed rounds, go to a JSON file under .cache/bench/ (path
 # printed at the end) beside the tables, and a PNG beside it plots the latency distributions of
@@ -44,7 +45,7 @@ THROUGHPUT_N=${THROUGHPUT_N:-100}
 BENCH_SCALE=${BENCH_SCALE:-}
 SCALE_N=${SCALE_N:-1000}
 SCALE_BASE=${SCALE_BASE:-10}
-SCALE_REPEAT=${SCALE_REPEAT:-5}
+SCALE_REPEAT=${SCALE_REPEAT:-9}
 PHASE_RUNS=${PHASE_RUNS:-10}
 
 RUNTIMES=(berth runc crun)
@@ -52,6 +53,7 @@ declare -A BIN=([berth]=$BERTH_BIN [runc]=/usr/sbin/runc [crun]=/usr/bin/crun)
 declare -A EXTRA=([berth]="" [runc]="" [crun]="")
 WORK=""
 HUGETLB_BOUND=""
+declare -A SCALE_MED=() # "RUNTIME,COUNT,OP" -> median ms of the scale run
 
 # runtime RT ARGS...: RT's binary with its extra flags and its own --root.
 runtime() {
@@ -415,7 +417,23 @@ scale_point() {
 		"${med[exec]}" "${med[run]}"
 	for op in list state exec run; do
 		result "$rt" "scale.live_$count.${op}_median_ms" "${med[$op]}"
+		SCALE_MED[$rt,$count,$op]=${med[$op]}
 	done
+}
+
+# scale_ratios RUNTIME: each op's median with SCALE_N live over that with SCALE_BASE live, against
+# the target of issue 10 (<= 1.2), printed and noted as scale.ratio.OP and scale.ratio_met.
+scale_ratios() {
+	local rt=$1 op ratio line="" met=true
+	for op in list state exec run; do
+		ratio=$(awk -v a="${SCALE_MED[$rt,$SCALE_N,$op]}" -v b="${SCALE_MED[$rt,$SCALE_BASE,$op]}" \
+			'BEGIN { printf "%.2f", a / b }')
+		result "$rt" "scale.ratio.$op" "$ratio"
+		line+=$(printf ' %9s' "$ratio")
+		awk -v r="$ratio" 'BEGIN { exit !(r <= 1.2) }' || met=false
+	done
+	result "$rt" scale.ratio_met "$met"
+	printf '%-6s %7s%s  (<= 1.2: %s)\n' "$rt" "ratio" "$line" "$([[ $met == true ]] && echo met || echo "not met")"
 }
 
 # scale_run_once RUNTIME COUNT: one timed `run` of /bin/true next to COUNT live containers.
@@ -434,6 +452,7 @@ bench_scale() {
 		delete_all "$rt"
 		scale_point "$rt" "$SCALE_BASE"
 		scale_point "$rt" "$SCALE_N"
+		scale_ratios "$rt"
 		delete_all "$rt"
 	done
 }
@@ -493,6 +512,11 @@ note_setup() {
 	result meta warmup "$WARMUP"
 	result meta throughput_n "$THROUGHPUT_N"
 	result meta phase_runs "$PHASE_RUNS"
+	if [[ -n $BENCH_SCALE ]]; then
+		result meta scale_n "$SCALE_N"
+		result meta scale_base "$SCALE_BASE"
+		result meta scale_repeat "$SCALE_REPEAT"
+	fi
 	result meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	result meta kernel "$(uname -r)"
 	result meta cpus "$(nproc)"
