@@ -21,9 +21,11 @@
 #
 # With BENCH_SCALE=1, the scale run: per runtime, SCALE_BASE (default 10) and then SCALE_N (default
 # 1000) live containers under one --root, and at each count the median of SCALE_REPEAT (default 9)
-# timings of `list`, `state`, `exec` of /bin/true and `run` of one more; then each median at
-# SCALE_N over that at SCALE_BASE, against issue 10's target of 1.2. Slow (some minutes: SCALE_N
-# containers per runtime); every container is deleted afterwards, on Ctrl-C too.
+# timings of `list`, `state`, `exec` of /bin/true and `run` of one more, and the number of
+# file-system syscalls (strace) of one more of each; then each at SCALE_N over that at SCALE_BASE,
+# the times against issue 10's target of 1.2, the syscall counts as the noise-free check for O(n).
+# Slow (some minutes: SCALE_N containers per runtime); every container is deleted afterwards, on
+# Ctrl-C too.
 #
 # All results, with the samples of the timed rounds, go to a JSON file under .cache/bench/ (path
 # printed at the end) beside the tables, and a PNG beside it plots the latency distributions of
@@ -53,7 +55,7 @@ declare -A BIN=([berth]=$BERTH_BIN [runc]=/usr/sbin/runc [crun]=/usr/bin/crun)
 declare -A EXTRA=([berth]="" [runc]="" [crun]="")
 WORK=""
 HUGETLB_BOUND=""
-declare -A SCALE_MED=() # "RUNTIME,COUNT,OP" -> median ms of the scale run
+declare -A SCALE_MED=() SCALE_SYS=() # "RUNTIME,COUNT,OP" -> median ms, syscalls in the scale run
 
 # runtime RT ARGS...: RT's binary with its extra flags and its own --root.
 runtime() {
@@ -403,37 +405,64 @@ median_of() {
 	stats "$WORK/scale-samples" | cut -d' ' -f1
 }
 
-# scale_point RUNTIME COUNT: with COUNT live containers, the medians of list, state, exec and run.
+# syscalls RUNTIME ARGS...: how many file-system syscalls (strace's %file class and getdents64,
+# over all its processes) one untimed `RUNTIME ARGS...` makes. Unlike a time, the count is not
+# blurred by a busy machine: one that grows with the number of live containers is an O(n) scan.
+syscalls() {
+	local rt=$1
+	shift
+	strace -f -qq -e signal=none -e trace=%file,getdents64 -o "$WORK/strace" \
+		"${BIN[$rt]}" ${EXTRA[$rt]:+"${EXTRA[$rt]}"} --root "$WORK/root-$rt" "$@" \
+		</dev/null >/dev/null 2>&1 || true
+	wc -l <"$WORK/strace"
+}
+
+# scale_point RUNTIME COUNT: with COUNT live containers, the medians of list, state, exec and run,
+# and the syscall count of one more of each.
 scale_point() {
-	local rt=$1 count=$2 op ms
-	local -A med
+	local rt=$1 count=$2 op
+	local -A med sys
 	fill_to "$rt" "$count"
 	med[list]=$(median_of "$SCALE_REPEAT" timed "$rt" list)
 	med[state]=$(median_of "$SCALE_REPEAT" timed "$rt" state "s-$rt-0")
 	med[exec]=$(median_of "$SCALE_REPEAT" timed "$rt" exec "s-$rt-0" /bin/true)
 	SCALE_RUNS=0
 	med[run]=$(median_of "$SCALE_REPEAT" scale_run_once "$rt" "$count")
-	printf '%-6s %7s %9s %9s %9s %9s\n' "$rt" "$count" "${med[list]}" "${med[state]}" \
-		"${med[exec]}" "${med[run]}"
+	sys[list]=$(syscalls "$rt" list)
+	sys[state]=$(syscalls "$rt" state "s-$rt-0")
+	sys[exec]=$(syscalls "$rt" exec "s-$rt-0" /bin/true)
+	sys[run]=$(syscalls "$rt" run --bundle "$WORK/bundle" "x$count-sys-$rt")
+	printf '%-6s %7s %9s %9s %9s %9s   %7s %7s %7s %7s\n' "$rt" "$count" "${med[list]}" \
+		"${med[state]}" "${med[exec]}" "${med[run]}" "${sys[list]}" "${sys[state]}" "${sys[exec]}" \
+		"${sys[run]}"
 	for op in list state exec run; do
 		result "$rt" "scale.live_$count.${op}_median_ms" "${med[$op]}"
+		result "$rt" "scale.live_$count.${op}_syscalls" "${sys[$op]}"
 		SCALE_MED[$rt,$count,$op]=${med[$op]}
+		SCALE_SYS[$rt,$count,$op]=${sys[$op]}
 	done
 }
 
+# ratio A B: A / B to two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
 # scale_ratios RUNTIME: each op's median with SCALE_N live over that with SCALE_BASE live, against
-# the target of issue 10 (<= 1.2), printed and noted as scale.ratio.OP and scale.ratio_met.
+# the target of issue 10 (<= 1.2), and the same ratio of the syscall counts; printed and noted as
+# scale.ratio.OP, scale.syscall_ratio.OP and scale.ratio_met.
 scale_ratios() {
-	local rt=$1 op ratio line="" met=true
+	local rt=$1 op r times="" counts="" met=true
 	for op in list state exec run; do
-		ratio=$(awk -v a="${SCALE_MED[$rt,$SCALE_N,$op]}" -v b="${SCALE_MED[$rt,$SCALE_BASE,$op]}" \
-			'BEGIN { printf "%.2f", a / b }')
-		result "$rt" "scale.ratio.$op" "$ratio"
-		line+=$(printf ' %9s' "$ratio")
-		awk -v r="$ratio" 'BEGIN { exit !(r <= 1.2) }' || met=false
+		r=$(ratio "${SCALE_MED[$rt,$SCALE_N,$op]}" "${SCALE_MED[$rt,$SCALE_BASE,$op]}")
+		result "$rt" "scale.ratio.$op" "$r"
+		times+=$(printf ' %9s' "$r")
+		awk -v r="$r" 'BEGIN { exit !(r <= 1.2) }' || met=false
+		r=$(ratio "${SCALE_SYS[$rt,$SCALE_N,$op]}" "${SCALE_SYS[$rt,$SCALE_BASE,$op]}")
+		result "$rt" "scale.syscall_ratio.$op" "$r"
+		counts+=$(printf ' %7s' "$r")
 	done
 	result "$rt" scale.ratio_met "$met"
-	printf '%-6s %7s%s  (<= 1.2: %s)\n' "$rt" "ratio" "$line" "$([[ $met == true ]] && echo met || echo "not met")"
+	printf '%-6s %7s%s  %s  time <= 1.2: %s\n' "$rt" ratio "$times" "$counts" \
+		"$([[ $met == true ]] && echo met || echo "not met")"
 }
 
 # scale_run_once RUNTIME COUNT: one timed `run` of /bin/true next to COUNT live containers.
@@ -447,7 +476,9 @@ scale_run_once() {
 bench_scale() {
 	local rt
 	printf '\nscale: medians of %d timings in ms with N live containers under one --root:\n' "$SCALE_REPEAT"
-	printf '%-6s %7s %9s %9s %9s %9s\n' runtime live list state exec run
+	printf '%26s %39s\n' "median ms" "file-system syscalls"
+	printf '%-6s %7s %9s %9s %9s %9s   %7s %7s %7s %7s\n' runtime live list state exec run \
+		list state exec run
 	for rt in "${RUNTIMES[@]}"; do
 		delete_all "$rt"
 		scale_point "$rt" "$SCALE_BASE"
