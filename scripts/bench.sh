@@ -24,6 +24,8 @@
 # timings of `list`, `state`, `exec` of /bin/true and `run` of one more, and the number of
 # file-system syscalls (strace) of one more of each; then each at SCALE_N over that at SCALE_BASE,
 # the times against issue 10's target of 1.2, the syscall counts as the noise-free check for O(n).
+# Beside them, the floor's run timed next to the same live containers (what the kernel's own cost
+# does with them), and berth's per-phase medians of run at both sizes.
 # Slow (some minutes: SCALE_N containers per runtime); every container is deleted afterwards, on
 # Ctrl-C too.
 #
@@ -432,13 +434,19 @@ scale_point() {
 	sys[state]=$(syscalls "$rt" state "s-$rt-0")
 	sys[exec]=$(syscalls "$rt" exec "s-$rt-0" /bin/true)
 	sys[run]=$(syscalls "$rt" run --bundle "$WORK/bundle" "x$count-sys-$rt")
-	printf '%-6s %7s %9s %9s %9s %9s   %7s %7s %7s %7s\n' "$rt" "$count" "${med[list]}" \
-		"${med[state]}" "${med[exec]}" "${med[run]}" "${sys[list]}" "${sys[state]}" "${sys[exec]}" \
-		"${sys[run]}"
-	for op in list state exec run; do
+	med[floor]=-
+	[[ -z ${BIN[floor]:-} ]] ||
+		med[floor]=$(median_of "$SCALE_REPEAT" timed floor run --bundle "$WORK/bundle" "x$count-$rt")
+	[[ $rt != berth ]] || scale_phases "$count"
+	printf '%-6s %7s %9s %9s %9s %9s %9s   %7s %7s %7s %7s\n' "$rt" "$count" "${med[list]}" \
+		"${med[state]}" "${med[exec]}" "${med[run]}" "${med[floor]}" "${sys[list]}" "${sys[state]}" \
+		"${sys[exec]}" "${sys[run]}"
+	for op in list state exec run floor; do
+		[[ ${med[$op]} != - ]] || continue
 		result "$rt" "scale.live_$count.${op}_median_ms" "${med[$op]}"
-		result "$rt" "scale.live_$count.${op}_syscalls" "${sys[$op]}"
 		SCALE_MED[$rt,$count,$op]=${med[$op]}
+		[[ $op != floor ]] || continue
+		result "$rt" "scale.live_$count.${op}_syscalls" "${sys[$op]}"
 		SCALE_SYS[$rt,$count,$op]=${sys[$op]}
 	done
 }
@@ -460,9 +468,40 @@ scale_ratios() {
 		result "$rt" "scale.syscall_ratio.$op" "$r"
 		counts+=$(printf ' %7s' "$r")
 	done
+	r=-
+	if [[ -n ${SCALE_MED[$rt,$SCALE_N,floor]:-} ]]; then
+		r=$(ratio "${SCALE_MED[$rt,$SCALE_N,floor]}" "${SCALE_MED[$rt,$SCALE_BASE,floor]}")
+		result "$rt" scale.ratio.floor "$r"
+	fi
 	result "$rt" scale.ratio_met "$met"
-	printf '%-6s %7s%s  %s  time <= 1.2: %s\n' "$rt" ratio "$times" "$counts" \
+	printf '%-6s %7s%s %9s  %s  time <= 1.2: %s\n' "$rt" ratio "$times" "$r" "$counts" \
 		"$([[ $met == true ]] && echo met || echo "not met")"
+}
+
+# scale_phases COUNT: SCALE_REPEAT untimed `berth --debug run`s next to COUNT live containers, for
+# report_scale_phases.
+scale_phases() {
+	local i
+	for ((i = 0; i < SCALE_REPEAT; i++)); do
+		debug_once "$WORK/phases-scale-$1.json" run --bundle "$WORK/bundle" "xp$1-$i"
+	done
+}
+
+# report_scale_phases: berth's per-phase medians of run with SCALE_BASE and with SCALE_N live
+# containers side by side, to show which phase grows (noted as berth.scale.phases.WHO.PHASE).
+report_scale_phases() {
+	[[ -s $WORK/phases-scale-$SCALE_N.json ]] || return 0
+	printf '\nberth run per phase with %s and %s live containers (medians of %d --debug runs, ms):\n' \
+		"$SCALE_BASE" "$SCALE_N" "$SCALE_REPEAT"
+	printf '%-22s %9s %9s %7s\n' phase "$SCALE_BASE" "$SCALE_N" ratio
+	awk -F'\t' 'NR == FNR { base[$1] = $2; next }
+		($1 in base) { printf "%-22s %9s %9s %7.2f\n", $1, base[$1], $2, (base[$1] > 0 ? $2 / base[$1] : 0) }' \
+		<(phase_medians "$WORK/phases-scale-$SCALE_BASE.json") \
+		<(phase_medians "$WORK/phases-scale-$SCALE_N.json") | tee "$WORK/scale-phases"
+	while read -r key base n _; do
+		result berth "scale.phases.$key.live_$SCALE_BASE" "$base"
+		result berth "scale.phases.$key.live_$SCALE_N" "$n"
+	done <"$WORK/scale-phases"
 }
 
 # scale_run_once RUNTIME COUNT: one timed `run` of /bin/true next to COUNT live containers.
@@ -476,9 +515,9 @@ scale_run_once() {
 bench_scale() {
 	local rt
 	printf '\nscale: medians of %d timings in ms with N live containers under one --root:\n' "$SCALE_REPEAT"
-	printf '%26s %39s\n' "median ms" "file-system syscalls"
-	printf '%-6s %7s %9s %9s %9s %9s   %7s %7s %7s %7s\n' runtime live list state exec run \
-		list state exec run
+	printf '%31s %44s\n' "median ms" "file-system syscalls"
+	printf '%-6s %7s %9s %9s %9s %9s %9s   %7s %7s %7s %7s\n' runtime live list state exec run \
+		floor list state exec run
 	for rt in "${RUNTIMES[@]}"; do
 		delete_all "$rt"
 		scale_point "$rt" "$SCALE_BASE"
@@ -486,6 +525,7 @@ bench_scale() {
 		scale_ratios "$rt"
 		delete_all "$rt"
 	done
+	report_scale_phases
 }
 
 # write_json FILE: all results noted with `result`, nested by runtime and dotted key; values that
