@@ -532,7 +532,7 @@ bench_scale() {
 # parse as JSON (numbers, the sample arrays) go in as such, the others as strings.
 write_json() {
 	jq -Rn '[inputs | split("\t")]
-		| reduce .[] as $l ({}; setpath([$l[0]] + ($l[1] | split(".")); ($l[2] | fromjson? // $l[2])))' \
+		| reduce .[] as $l ({}; setpath([$l[0]] + ($l[1] | split(".")); (try ($l[2] | fromjson) catch $l[2])))' \
 		<"$WORK/results.tsv" >"$1"
 }
 
