@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/opencontainers/cgroups"
@@ -41,6 +42,17 @@ type Manager struct {
 // New prepares the cgroup of a new container from linux.cgroupsPath and linux.resources; it
 // creates nothing yet, and refuses a cgroup that exists and is frozen. driver "" is cgroupfs.
 func New(s *specs.Spec, id, driver string) (*Manager, error) {
+	return newManager(s, id, driver, false)
+}
+
+// NewRootless is New for a rootless container, as runc does it: where
+// berth may not create or join the cgroup and linux.cgroupsPath is empty, the container stays
+// in the caller's cgroups; limits asked for there fail with an error naming them.
+func NewRootless(s *specs.Spec, id, driver string) (*Manager, error) {
+	return newManager(s, id, driver, true)
+}
+
+func newManager(s *specs.Spec, id, driver string, rootless bool) (*Manager, error) {
 	if driver == "" {
 		driver = DriverCgroupfs
 	}
@@ -63,6 +75,12 @@ func New(s *specs.Spec, id, driver string) (*Manager, error) {
 	}
 	for _, w := range Warnings(r, avail) {
 		slog.Warn("config.json: "+w, "id", id)
+	}
+	cfg.Rootless = rootless
+	if rootless && !cfg.Systemd && (s.Linux == nil || s.Linux.CgroupsPath == "") {
+		// The same place, given as a name: the library skips what it may not write only for a
+		// cgroup whose path the config did not choose.
+		cfg.Name, cfg.Path = cfg.Path, ""
 	}
 	m, err := manager.New(cfg)
 	if err != nil {
@@ -121,7 +139,7 @@ func (m *Manager) JoinsItself() bool { return m.driver != DriverSystemd }
 // pids.max only when a task is created, so a limit set once init's threads exist holds for
 // every process after them, as runc's does (it applies the limits once its init runs).
 func (m *Manager) Create() error {
-	if err := m.m.Apply(-1); err != nil {
+	if err := m.m.Apply(-1); err != nil && !m.skippedRootless(err) {
 		m.removeAfterFailure()
 		return NameField(fmt.Errorf("create cgroup: %w", err))
 	}
@@ -217,9 +235,49 @@ func (m *Manager) set(r *cgroups.Resources) error {
 		if named := nameUnifiedKey(err, r.Unified); named != nil {
 			return named
 		}
+		if rerr := explainRootless(err, m.config); rerr != nil {
+			return rerr
+		}
 		return NameField(fmt.Errorf("linux.resources: %w", err))
 	}
 	return nil
+}
+
+// skippedRootless reports whether Apply's error only says that a rootless container was left
+// out of the hierarchies berth may not write (the library then forgets those paths).
+func (m *Manager) skippedRootless(err error) bool {
+	if !errors.Is(err, cgroups.ErrRootless) {
+		return false
+	}
+	slog.Debug("rootless: no write access to the cgroup hierarchies; the container stays in the caller's cgroups", "cgroup", m.describe())
+	return true
+}
+
+// explainRootless says why a limit could not be set on a rootless container that has no cgroup
+// of its own, naming the field: the library's words ("cannot set memory limit: container could
+// not join or create cgroup") name only the controller. nil for any other error.
+func explainRootless(err error, cfg *cgroups.Cgroup) error {
+	var ctrl string
+	if !cfg.Rootless || !strings.Contains(err.Error(), "could not join or create cgroup") ||
+		!scanf(err.Error(), "cannot set %s limit", &ctrl) {
+		return nil
+	}
+	field := "linux.resources"
+	if name, ok := controllerFields[ctrl]; ok {
+		field += "." + name
+	}
+	return fmt.Errorf("%s: cannot be applied: berth runs rootless and cannot create or join the container's %s cgroup (no write access; delegate a cgroup to this user or remove the limit)", field, ctrl)
+}
+
+// controllerFields names the linux.resources field of each v1 controller.
+var controllerFields = map[string]string{
+	"memory": "memory", "pids": "pids", "cpu": "cpu", "cpuset": "cpu", "blkio": "blockIO",
+	"hugetlb": "hugepageLimits", "net_cls": "network", "net_prio": "network", "rdma": "rdma",
+}
+
+func scanf(s, format string, arg *string) bool {
+	n, _ := fmt.Sscanf(s, format, arg)
+	return n == 1
 }
 
 // Pids lists every process in the container's cgroup, sub-cgroups included.
