@@ -52,6 +52,9 @@ func prepareXDGRoot(c *cli.Context) error {
 	if c.IsSet("root") || root == systemRoot {
 		return nil
 	}
+	if _, err := os.Stat(root); err == nil {
+		return nil
+	}
 	if err := os.MkdirAll(root, 0o700); err != nil {
 		return fmt.Errorf("state root: %w", err)
 	}
