@@ -1,9 +1,7 @@
 package cgroups
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,32 +58,17 @@ func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir 
 			// The cgroup2 hierarchy of a hybrid host: no tasks file there, and writing
 			// cgroup.procs would pay the slow global lock; clone3 joins it for free.
 			if v2dir, err = os.OpenFile(p, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
-				if m.skipsJoin(err) {
-					continue
-				}
 				return tasks, nil, fmt.Errorf("open cgroup: %w", err)
 			}
 			continue
 		}
 		f, err := os.OpenFile(p+"/tasks", os.O_WRONLY|unix.O_CLOEXEC, 0)
 		if err != nil {
-			if m.skipsJoin(err) {
-				continue
-			}
 			return tasks, v2dir, fmt.Errorf("open cgroup: %w", err)
 		}
 		tasks = append(tasks, f)
 	}
 	return tasks, v2dir, nil
-}
-
-// skipsJoin reports whether a hierarchy that init cannot join is left out: a rootless container
-// whose cgroupsPath is empty stays in the caller's cgroup where berth could not make its own
-// (the library ignores the hierarchies it only joins, name=systemd and a hybrid host's cgroup2,
-// when it cannot make them).
-func (m *Manager) skipsJoin(err error) bool {
-	return m.config != nil && m.config.Rootless && m.config.Path == "" &&
-		(errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission))
 }
 
 func pick(sub map[string]string, ctrl string) string {

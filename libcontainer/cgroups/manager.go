@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -143,6 +144,9 @@ func (m *Manager) Create() error {
 		m.removeAfterFailure()
 		return NameField(fmt.Errorf("create cgroup: %w", err))
 	}
+	if err := m.forgetMissing(); err != nil {
+		return err
+	}
 	if err := m.set(withoutPidsLimit(m.config.Resources)); err != nil {
 		m.removeAfterFailure()
 		return err
@@ -249,8 +253,38 @@ func (m *Manager) skippedRootless(err error) bool {
 	if !errors.Is(err, cgroups.ErrRootless) {
 		return false
 	}
-	slog.Debug("rootless: no write access to the cgroup hierarchies; the container stays in the caller's cgroups", "cgroup", m.describe())
+	slog.Debug("rootless: no write access to some cgroup hierarchies; the container stays in the caller's cgroups there", "error", err)
 	return true
+}
+
+// forgetMissing drops, for a rootless container, the hierarchies the library did not make:
+// besides those it reported (ErrRootless), it silently skips the ones it only joins
+// (name=systemd, a hybrid host's cgroup2). The state then records only cgroups that exist, and
+// Skipped tells a container that has none.
+func (m *Manager) forgetMissing() error {
+	if !m.config.Rootless {
+		return nil
+	}
+	paths := map[string]string{}
+	for ctrl, p := range m.m.GetPaths() {
+		if _, err := os.Stat(p); err == nil {
+			paths[ctrl] = p
+		}
+	}
+	lm, err := manager.NewWithPaths(m.config, paths)
+	if err != nil {
+		return fmt.Errorf("cgroups: %w", err)
+	}
+	m.m = lm
+	return nil
+}
+
+// ErrNoCgroup is returned for what needs the container's own cgroup when it has none.
+var ErrNoCgroup = errors.New("the container has no cgroup of its own (it was made rootless, without write access to the cgroup hierarchies)")
+
+// Skipped reports whether a rootless container got no cgroup at all.
+func (m *Manager) Skipped() bool {
+	return m.config.Rootless && len(m.m.GetPaths()) == 0
 }
 
 // explainRootless says why a limit could not be set on a rootless container that has no cgroup
@@ -281,11 +315,27 @@ func scanf(s, format string, arg *string) bool {
 }
 
 // Pids lists every process in the container's cgroup, sub-cgroups included.
-func (m *Manager) Pids() ([]int, error) { return m.m.GetAllPids() }
+func (m *Manager) Pids() ([]int, error) {
+	if m.Skipped() {
+		return nil, ErrNoCgroup
+	}
+	return m.m.GetAllPids()
+}
 
 // Freeze and Thaw pause and resume every process of the container.
-func (m *Manager) Freeze() error { return m.m.Freeze(cgroups.Frozen) }
-func (m *Manager) Thaw() error   { return m.m.Freeze(cgroups.Thawed) }
+func (m *Manager) Freeze() error {
+	if m.Skipped() {
+		return ErrNoCgroup
+	}
+	return m.m.Freeze(cgroups.Frozen)
+}
+
+func (m *Manager) Thaw() error {
+	if m.Skipped() {
+		return ErrNoCgroup
+	}
+	return m.m.Freeze(cgroups.Thawed)
+}
 
 // Paused reports whether the freezer holds the container.
 func (m *Manager) Paused() bool {
@@ -320,6 +370,9 @@ func (m *Manager) Destroy() error {
 // that no process can fork its way out of it meanwhile; the cgroup is thawed after, so that the
 // processes can die (a container that was paused is no longer).
 func (m *Manager) Signal(sig unix.Signal) error {
+	if m.Skipped() {
+		return ErrNoCgroup
+	}
 	frozen := false
 	if sig == unix.SIGKILL {
 		if err := m.Freeze(); err != nil {

@@ -211,3 +211,21 @@ rl_run() {
 	assert_one_line_error "linux.namespaces" "user namespace"
 	assert_no_leaks
 }
+
+@test "a user's container without a cgroup: ps lists its PID namespace, pause and update say why not" {
+	requires_berth # runc 1.1.5 fails ps too, and words pause and update otherwise
+	update_config '.process.args = ["sleep", "100"]'
+	run_unpiped rl_berth run --detach --bundle "$BUNDLE" "$ID"
+	assert_success
+	local pid
+	pid=$(rl_berth state "$ID" | jq -r .pid)
+	rl_run ps --format json "$ID"
+	assert_success
+	assert_equal "$(jq -c . <<<"$output")" "[$pid]"
+	rl_run pause "$ID"
+	assert_one_line_error "pause $ID" "no cgroup of its own"
+	rl_run update --pids-limit 10 "$ID"
+	assert_one_line_error "update $ID" "no cgroup of its own"
+	rl_run state "$ID"
+	assert_equal "$(jq -r .status <<<"$output")" running
+}
