@@ -229,3 +229,13 @@ rl_run() {
 	rl_run state "$ID"
 	assert_equal "$(jq -r .status <<<"$output")" running
 }
+
+@test "a devpts gid=5 that the single mapping leaves unmapped is refused, naming the option" {
+	update_config '(.mounts[] | select(.destination == "/dev/pts") | .options) += ["gid=5"]'
+	rl_run run --bundle "$BUNDLE" "$ID"
+	assert_failure
+	if is_berth; then
+		assert_one_line_error 'options[5] "gid=5"' "gid 5 is not mapped by linux.gidMappings"
+	fi
+	assert_no_leaks
+}
