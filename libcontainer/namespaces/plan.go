@@ -14,6 +14,9 @@
 //     namespaces (linux.netDevices) (Forks): the host then reads a pid frame first and reaps the
 //     intermediate process.
 //
+// Rootless: a user namespace whose mappings an unprivileged user may not write is made by the
+// host beforehand (newuidmap) and turned into a join (JoinUserNS), which takes the slow path.
+//
 // The environment given to init on the slow path is documented in package nsenter; the names
 // are the Env* constants here.
 package namespaces
