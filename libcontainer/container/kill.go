@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 )
 
 // Kill sends sig to the container's init, or with all to every process of the container.
@@ -59,6 +61,12 @@ func (c *Container) signalAll(sig unix.Signal) error {
 		}
 	}
 	if !c.state.OwnPidNS {
+		if errors.Is(err, cgroups.ErrNoCgroup) {
+			// Rootless, neither a cgroup nor a PID namespace: nothing tells which of the
+			// user's processes are the container's. Init has the signal.
+			slog.Warn("only init was signalled: the container has neither a cgroup nor a PID namespace of its own", "id", c.state.ID, "signal", unix.SignalName(sig))
+			return nil
+		}
 		return fmt.Errorf("send %s to every process: %w", unix.SignalName(sig), err)
 	}
 	slog.Debug("signal the PID namespace instead of the cgroup", "id", c.state.ID, "error", err)
