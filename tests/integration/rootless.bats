@@ -43,7 +43,30 @@ teardown() {
 	for id in $(_state_entries) $(_recorded_ids); do
 		rl_berth delete --force "$id" >/dev/null 2>&1 || true
 	done
+	undelegate_cgroups
 	cleanup_berth
+}
+
+# delegate_cgroups NAME: a cgroup /NAME in every v1 hierarchy, owned by the user (what an admin
+# does to let a user set limits; the hybrid host's cgroup2 carries only hugetlb and is left
+# out). DELEGATED lists them for undelegate_cgroups.
+delegate_cgroups() {
+	local h
+	DELEGATED=()
+	for h in /sys/fs/cgroup/*/; do
+		[[ $h == /sys/fs/cgroup/unified/ ]] && continue
+		mkdir "$h$1" || fail "mkdir $h$1"
+		chown -R "$RL_USER" "$h$1"
+		DELEGATED+=("$h$1")
+	done
+}
+
+undelegate_cgroups() {
+	local dir
+	for dir in "${DELEGATED[@]}"; do
+		find "$dir" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null || true
+		rmdir "$dir" 2>/dev/null || true
+	done
 }
 
 # ensure_rootless_user: the unprivileged user, made once (useradd also gives it a subuid and
@@ -238,4 +261,20 @@ rl_run() {
 		assert_one_line_error 'options[5] "gid=5"' "gid 5 is not mapped by linux.gidMappings"
 	fi
 	assert_no_leaks
+}
+
+@test "with a cgroup delegated to the user, linux.cgroupsPath below it gets the limits" {
+	[[ -d /sys/fs/cgroup/memory && ! -f /sys/fs/cgroup/cgroup.controllers ]] || skip "needs cgroup v1 hierarchies"
+	local name=rl-deleg-$ID
+	delegate_cgroups "$name"
+	update_config '.linux.cgroupsPath = $p | .linux.resources = {memory: {limit: 104857600}, pids: {limit: 50}} |
+		.process.args = ["cat", "/proc/self/cgroup", "/sys/fs/cgroup/memory/memory.limit_in_bytes", "/sys/fs/cgroup/pids/pids.max"]' \
+		--arg p "/$name/c"
+	rl_run run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_line --regexp "^[0-9]+:memory:/$name/c\$"
+	assert_line --regexp "^[0-9]+:pids:/$name/c\$"
+	assert_line 104857600
+	assert_line 50
+	[[ ! -d /sys/fs/cgroup/memory/$name/c ]] || fail "the container's cgroup was left behind"
 }
