@@ -14,7 +14,8 @@ func before(c *cli.Context) error {
 	if _, err := parseRootless(c.String("rootless"), 0, false); err != nil {
 		return err
 	}
-	return prepareXDGRoot(c)
+	prepareXDGRoot(c)
+	return nil
 }
 
 // commandNotFound answers a command name berth does not know (berth foo, berth help foo,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -46,22 +47,23 @@ func rootFlagDefault() string {
 // prepareXDGRoot makes the XDG state root private to its user (0700) and sticky, so that the
 // XDG runtime directory's periodic clean-up leaves it alone (the XDG Base Directory spec
 // exempts files with the sticky bit). Only when --root was not given: a chosen root is the
-// caller's business.
-func prepareXDGRoot(c *cli.Context) error {
+// caller's business. Best effort: commands that need no state (spec, features) must not fail
+// here; those that do report the root they cannot use.
+func prepareXDGRoot(c *cli.Context) {
 	root := c.String("root")
 	if c.IsSet("root") || root == systemRoot {
-		return nil
+		return
 	}
 	if _, err := os.Stat(root); err == nil {
-		return nil
+		return
 	}
-	if err := os.MkdirAll(root, 0o700); err != nil {
-		return fmt.Errorf("state root: %w", err)
+	err := os.MkdirAll(root, 0o700)
+	if err == nil {
+		err = os.Chmod(root, 0o700|os.ModeSticky)
 	}
-	if err := os.Chmod(root, 0o700|os.ModeSticky); err != nil {
-		return fmt.Errorf("state root: %w", err)
+	if err != nil {
+		slog.Debug("state root", "root", root, "error", err)
 	}
-	return nil
 }
 
 // parseRootless reads --rootless as runc does: "auto" (or empty) decides from the process
