@@ -278,3 +278,13 @@ rl_run() {
 	assert_line 50
 	[[ ! -d /sys/fs/cgroup/memory/$name/c ]] || fail "the container's cgroup was left behind"
 }
+
+@test "a user without XDG_RUNTIME_DIR is told where a user's state can go" {
+	requires_berth # runc 1.1.5 prints only the mkdir error
+	_record_container_id run "$ID"
+	run_unpiped bash -c 'cd "$1" && runuser -u "$2" -- env -u XDG_RUNTIME_DIR "$3" run --bundle "$4" "$5"' \
+		_ "$RL_HOME" "$RL_USER" "$BERTH_BIN" "$BUNDLE" "$ID"
+	assert_one_line_error "permission denied" "set XDG_RUNTIME_DIR" "--root"
+	[[ ! -e /run/berth/$ID ]] || fail "state left in /run/berth"
+	assert_no_leaks
+}
