@@ -25,12 +25,17 @@ setup() {
 	done
 	RL_HOME=$BATS_TEST_TMPDIR/rl
 	XDG=$RL_HOME/xdg
-	mkdir -p "$XDG"
+	mkdir -p "$XDG" "$RL_HOME/bin"
 	chmod 0700 "$XDG"
+	# A copy the user can reach wherever the checkout is (/root is private).
+	RL_BIN=$RL_HOME/bin/$(basename "$BERTH_BIN")
+	install -m 0755 "$BERTH_BIN" "$RL_BIN"
 	BUNDLE=$RL_HOME/bundle
 	setup_bundle sh -c 'echo hello; id -u'
 	rm "$BUNDLE/config.json"
 	chown -R "$RL_USER:" "$RL_HOME"
+	runuser -u "$RL_USER" -- test -x "$RL_HOME" ||
+		fail "$RL_USER cannot reach $RL_HOME: a directory above it is private"
 	rl_berth spec --rootless --bundle "$BUNDLE" || fail "spec --rootless as $RL_USER failed"
 	update_config '.process.terminal = false | .process.args = ["sh", "-c", "echo hello; id -u"]'
 	chown "$RL_USER:" "$BUNDLE/config.json"
@@ -73,7 +78,7 @@ undelegate_cgroups() {
 # subgid range when /etc/subuid exists). Left in place for later runs.
 ensure_rootless_user() {
 	id -u "$RL_USER" >/dev/null 2>&1 && return 0
-	flock /etc/passwd.berth-lock useradd --no-create-home --shell /usr/sbin/nologin "$RL_USER" ||
+	useradd --no-create-home --shell /usr/sbin/nologin "$RL_USER" ||
 		id -u "$RL_USER" >/dev/null 2>&1 || fail "useradd $RL_USER failed"
 }
 
@@ -85,7 +90,7 @@ runtime_name() {
 # rl_berth ARGS...: the runtime as the user, in its own directory, with no --root.
 rl_berth() {
 	_record_container_id "$@"
-	(cd "$RL_HOME" && runuser -u "$RL_USER" -- env XDG_RUNTIME_DIR="$XDG" "$BERTH_BIN" "$@")
+	(cd "$RL_HOME" && runuser -u "$RL_USER" -- env XDG_RUNTIME_DIR="$XDG" "$RL_BIN" "$@")
 }
 
 # rl_run ARGS...: rl_berth through run_unpiped (status, output, lines).
@@ -283,7 +288,7 @@ rl_run() {
 	requires_berth # runc 1.1.5 prints only the mkdir error
 	_record_container_id run "$ID"
 	run_unpiped bash -c 'cd "$1" && runuser -u "$2" -- env -u XDG_RUNTIME_DIR "$3" run --bundle "$4" "$5"' \
-		_ "$RL_HOME" "$RL_USER" "$BERTH_BIN" "$BUNDLE" "$ID"
+		_ "$RL_HOME" "$RL_USER" "$RL_BIN" "$BUNDLE" "$ID"
 	assert_one_line_error "permission denied" "set XDG_RUNTIME_DIR" "--root"
 	[[ ! -e /run/berth/$ID ]] || fail "state left in /run/berth"
 	assert_no_leaks
