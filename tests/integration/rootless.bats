@@ -293,3 +293,12 @@ rl_run() {
 	[[ ! -e /run/berth/$ID ]] || fail "state left in /run/berth"
 	assert_no_leaks
 }
+
+@test "a sysfs mount without a network namespace of the user's own becomes the host's /sys" {
+	requires_berth # runc 1.1.5 fails: mounting sysfs needs a network namespace the user owns
+	update_config '(.mounts[] | select(.destination == "/sys")) |= {destination: "/sys", type: "sysfs", source: "sysfs", options: ["nosuid", "noexec", "nodev", "ro"]} |
+		.process.args = ["sh", "-c", "test -d /sys/class && grep \" /sys \" /proc/self/mountinfo"]'
+	rl_run run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output --regexp ' /sys ro,.* - sysfs '
+}
