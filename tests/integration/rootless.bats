@@ -302,3 +302,10 @@ rl_run() {
 	assert_success
 	assert_output --regexp ' /sys ro,.* - sysfs '
 }
+
+@test "a user's container has working /dev nodes (bound from the host: mknod is not allowed)" {
+	update_config '.process.args = ["sh", "-c", "for d in null zero full random urandom tty; do test -c /dev/$d || echo no $d; done; echo x >/dev/null && head -c 4 /dev/urandom | wc -c"]'
+	rl_run run --bundle "$BUNDLE" "$ID"
+	assert_success
+	assert_output 4
+}
