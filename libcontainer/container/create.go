@@ -29,6 +29,8 @@ type CreateOptions struct {
 	NoPivot          bool
 	// CgroupDriver is cgroups.DriverCgroupfs (default) or cgroups.DriverSystemd.
 	CgroupDriver string
+	// Rootless: cgroups berth may not write are skipped (--rootless, see cgroups.NewRootless).
+	Rootless     bool
 	NoNewKeyring bool
 	// PreserveFds fds after the ListenFds socket-activation ones pass to the container.
 	PreserveFds int
@@ -93,6 +95,13 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	plan, err := namespaces.PlanFor(s)
 	if err != nil {
 		return nil, nil, err
+	}
+	userns, err := rootlessUserNS(s, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	if userns != nil {
+		defer userns.Close()
 	}
 	rootfs, err := filepath.EvalSymlinks(spec.RootfsPath(s, bundle))
 	if err != nil {
@@ -165,7 +174,11 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 // planCgroup prepares the container's cgroup manager from the config: paths known, nothing made,
 // a frozen existing cgroup refused.
 func (c *Container) planCgroup(o *CreateOptions) error {
-	cg, err := cgroups.New(c.state.Config, c.state.ID, o.CgroupDriver)
+	newCgroup := cgroups.New
+	if o.Rootless {
+		newCgroup = cgroups.NewRootless
+	}
+	cg, err := newCgroup(c.state.Config, c.state.ID, o.CgroupDriver)
 	if err != nil {
 		return err
 	}
