@@ -50,10 +50,7 @@ recover() {
 	if [[ $rc -ne 0 && $out != "berth: delete $ID: container does not exist" ]]; then
 		FAILURES+=("$trial: delete --force: exit $rc: $out")
 	fi
-	while read -r line; do leaks+=("state entry $line"); done < <(_state_entries)
-	while read -r line; do leaks+=("mount $line"); done < <(_leaked_mounts)
-	while read -r line; do leaks+=("process $line"); done < <(_leaked_processes)
-	while read -r line; do leaks+=("cgroup $line"); done < <(_leaked_cgroups)
+	while read -r line; do leaks+=("$line"); done < <(_all_leaks)
 	if [[ ${#leaks[@]} -gt 0 ]]; then
 		FAILURES+=("$trial: left ${leaks[*]}")
 		_reclaim_leaks

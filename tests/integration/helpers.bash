@@ -245,18 +245,25 @@ _recorded_ids() {
 }
 
 # assert_no_leaks: fail (after cleaning up, so later tests start clean) if this test left state
-# entries, mounts, processes or cgroups behind. Error tests call it right after a failed command,
+# entries, mounts, processes, cgroups, open fds on its files or systemd units behind. Error tests call it right after a failed command,
 # before the teardown's force-delete could hide a half-created container.
 assert_no_leaks() {
 	local leaks=() line
-	while read -r line; do leaks+=("state entry: $BERTH_ROOT/$line"); done < <(_state_entries)
-	while read -r line; do leaks+=("mount: $line"); done < <(_leaked_mounts)
-	while read -r line; do leaks+=("process: $line"); done < <(_leaked_processes)
-	while read -r line; do leaks+=("cgroup: $line"); done < <(_leaked_cgroups)
+	while read -r line; do leaks+=("$line"); done < <(_all_leaks)
 	[[ ${#leaks[@]} -eq 0 ]] && return 0
 	_reclaim_leaks
 	printf 'leaked: %s\n' "${leaks[@]}" >&2
 	fail "the runtime left ${#leaks[@]} thing(s) behind (listed above)"
+}
+
+# _all_leaks: one "kind: what" line per thing of this test left behind.
+_all_leaks() {
+	_state_entries | sed "s|^|state entry: $BERTH_ROOT/|"
+	_leaked_mounts | sed 's/^/mount: /'
+	_leaked_processes | sed 's/^/process: /'
+	_leaked_cgroups | sed 's/^/cgroup: /'
+	_leaked_fds | sed 's/^/open fd: /'
+	_leaked_units | sed 's/^/systemd unit: /'
 }
 
 # _leaked_mounts: mount points (host view) under this test's temp dir, which holds BERTH_ROOT and
@@ -301,6 +308,29 @@ _leaked_processes() (
 		done
 )
 
+# _leaked_fds: fds of any process, the test's own included, still open on a file of this test
+# after the clean-up: its state directory, a bundle, a socket or fifo of a helper. berth, an
+# init, a relay or a helper holding one is a leak even when its root and cwd are elsewhere.
+_leaked_fds() (
+	cd /
+	find /proc/[0-9]*/fd -mindepth 1 -maxdepth 1 -lname "$BATS_TEST_TMPDIR/*" -printf '%h %f %l\n' 2>/dev/null |
+		while read -r dir fd target; do
+			pid=${dir#/proc/}
+			pid=${pid%/fd}
+			echo "$pid $(cat "/proc/$pid/comm" 2>/dev/null): fd $fd -> $target"
+		done
+)
+
+# _leaked_units: systemd units (where systemd runs, as in the test VM) named after a container
+# this test made, loaded in any state: a failed scope stays listed until reset.
+_leaked_units() {
+	[[ -d /run/systemd/system ]] && command -v systemctl >/dev/null || return 0
+	local id
+	for id in $(_recorded_ids); do
+		systemctl list-units --all --plain --no-legend "*$id*" 2>/dev/null | awk '{ print $1 }'
+	done | sort -u
+}
+
 # _leaked_cgroups: cgroup directories, in any hierarchy, named after a container this test made:
 # exactly the ID, or the ID as a word of a longer name ("berth-ID", "ID.scope").
 _leaked_cgroups() {
@@ -314,10 +344,19 @@ _leaked_cgroups() {
 # _reclaim_leaks: undo what a leak check found: kill processes, lazily unmount mounts, remove
 # cgroups (deepest first) and state entries.
 _reclaim_leaks() {
-	local pid _ mnt cg
+	local pid _ mnt cg unit
 	while read -r pid _; do kill -KILL "$pid" 2>/dev/null || true; done < <(_leaked_processes)
+	local own
+	own=" $(_own_pids | tr '\n' ' ')"
+	while read -r pid _; do
+		[[ $own == *" $pid "* ]] || kill -KILL "$pid" 2>/dev/null || true
+	done < <(_leaked_fds)
 	sleep 0.1
 	while read -r mnt; do umount -l "$mnt" 2>/dev/null || true; done < <(_leaked_mounts)
+	while read -r unit; do
+		systemctl stop "$unit" 2>/dev/null || true
+		systemctl reset-failed "$unit" 2>/dev/null || true
+	done < <(_leaked_units)
 	while read -r cg; do rmdir "$cg" 2>/dev/null || true; done < <(_leaked_cgroups)
 	if [[ -d ${BERTH_ROOT:-} ]]; then
 		find "$BERTH_ROOT" -mindepth 1 -maxdepth 1 -exec rm -rf {} + || true
