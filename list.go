@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -33,20 +35,23 @@ var listCommand = &cli.Command{
 		for _, err := range broken {
 			fmt.Fprintf(os.Stderr, "berth: list: %v\n", err)
 		}
+		// One write at the end, not one per table cell.
+		out := bufio.NewWriter(os.Stdout)
+		defer out.Flush()
 		if ctx.Bool("quiet") {
 			for _, s := range states {
-				fmt.Println(s.ID)
+				fmt.Fprintln(out, s.ID)
 			}
 			return nil
 		}
 		switch ctx.String("format") {
 		case "table":
-			printTable(states)
+			printTable(out, states)
 		case "json":
 			if states == nil {
 				states = []*state.OCIState{}
 			}
-			return json.NewEncoder(os.Stdout).Encode(states)
+			return json.NewEncoder(out).Encode(states)
 		default:
 			return fmt.Errorf("list: --format %q: must be table or json", ctx.String("format"))
 		}
@@ -54,8 +59,8 @@ var listCommand = &cli.Command{
 	},
 }
 
-func printTable(states []*state.OCIState) {
-	w := tabwriter.NewWriter(os.Stdout, 12, 1, 3, ' ', 0)
+func printTable(out io.Writer, states []*state.OCIState) {
+	w := tabwriter.NewWriter(out, 12, 1, 3, ' ', 0)
 	fmt.Fprint(w, "ID\tPID\tSTATUS\tBUNDLE\tCREATED\tOWNER\n")
 	for _, s := range states {
 		owner := s.Owner

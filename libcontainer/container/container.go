@@ -102,11 +102,7 @@ func (c *Container) cgroup() (*cgroups.Manager, error) {
 
 // OCIState returns the state as `berth state` prints it.
 func (c *Container) OCIState() *state.OCIState {
-	st := c.dir.OCI(c.state)
-	if st.Status == string(state.Running) || st.Status == string(state.Created) {
-		st.Status = c.Status()
-	}
-	return st
+	return c.state.OCI(c.Status())
 }
 
 // openInit returns a pidfd for init after checking it is still the container's process: from

@@ -278,18 +278,18 @@ func Alive(pid int, startTime uint64) bool {
 	return st.StartTime == startTime && !st.Dead()
 }
 
-// OCI returns the state as `berth state` prints it: the runtime-spec fields plus runc's extras.
-func (d *Dir) OCI(s *State) *OCIState {
-	st := d.Status(s)
+// OCI returns the state as `berth state` prints it, the runtime-spec fields plus runc's
+// extras, with status as the caller found it (Status, and paused from the cgroup).
+func (s *State) OCI(status string) *OCIState {
 	pid := s.Pid
-	if st == Stopped {
+	if status == string(Stopped) {
 		pid = 0
 	}
 	return &OCIState{
 		Version:     specs.Version,
 		ID:          s.ID,
 		Pid:         pid,
-		Status:      string(st),
+		Status:      status,
 		Bundle:      s.Bundle,
 		Rootfs:      s.Rootfs,
 		Created:     s.Created,
