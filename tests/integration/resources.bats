@@ -231,6 +231,19 @@ block_device() {
 	assert_output --regexp '^max [1-9][0-9]*$'
 }
 
+@test "pids.max 1: run of a program that does not fork works, and a fork in it fails" {
+	# The limit holds the program alone: berth's own tasks (init's Go threads) must not use it up.
+	setup_bundle echo single
+	update_config '.linux.resources.pids = {limit: 1}'
+	run_container
+	assert_success
+	assert_output single
+	setup_bundle sh -c 'true & wait $! && echo forked'
+	update_config '.linux.resources.pids = {limit: 1}'
+	run_container
+	refute_output --partial forked
+}
+
 @test "blockIO throttle rates set the blkio.throttle.*_device files" {
 	local dev major minor
 	dev=$(block_device)
