@@ -1,0 +1,71 @@
+package criu
+
+import (
+	"errors"
+
+	"github.com/checkpoint-restore/go-criu/v7/rpc"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+	"google.golang.org/protobuf/proto"
+)
+
+// RestoreRequest is one container to restore.
+type RestoreRequest struct {
+	Bin    string
+	Opts   *Options
+	Root   string // where criu finds the rootfs: a mount point (see container.Restore)
+	Spec   *specs.Spec
+	Bundle string // relative bind mount sources are relative to it
+	// CgroupRoot: the container's cgroup, where criu puts the restored tasks ("" to leave
+	// them where the images say).
+	CgroupRoot string
+}
+
+// Restore recreates a container's process tree from images and returns the host PID of its
+// init. The restored tree is a child of the caller (criu's --restore-sibling), and its fds
+// 0-2 that came from outside the container are the caller's own.
+func Restore(r *RestoreRequest) (pid int, err error) {
+	o := r.Opts
+	bin, err := checkBinary(r.Bin)
+	if err != nil {
+		return 0, err
+	}
+	stdio, err := loadStdio(o.ImagePath)
+	if err != nil {
+		return 0, err
+	}
+	d, err := openDirs(o, false)
+	if err != nil {
+		return 0, err
+	}
+	defer func() { d.close(false) }()
+	opts, err := baseOpts(o, d, restoreLog)
+	if err != nil {
+		return 0, err
+	}
+	inherit, dups, err := inheritedStdio(stdio)
+	if err != nil {
+		return 0, err
+	}
+	defer closeAll(dups)
+	opts.Root = proto.String(r.Root)
+	opts.RstSibling = proto.Bool(true)
+	opts.External = RestoreMounts(r.Spec, r.Bundle)
+	opts.InheritFd = inherit
+	if o.LsmProfile != "" {
+		opts.LsmProfile = proto.String(o.LsmProfile)
+	}
+	if o.LsmMountCtx != "" {
+		opts.LsmMountContext = proto.String(o.LsmMountCtx)
+	}
+	if r.CgroupRoot != "" {
+		opts.CgRoot = []*rpc.CgroupRoot{{Path: proto.String(r.CgroupRoot)}}
+	}
+	n := &restoreNotify{}
+	if err := newCriu(bin).Restore(opts, n); err != nil {
+		return 0, failure("restore", d, restoreLog, err)
+	}
+	if n.pid <= 0 {
+		return 0, errors.New("criu restore succeeded but never said the restored PID")
+	}
+	return n.pid, nil
+}
