@@ -132,10 +132,13 @@ func externalFiles(fds []StdioFd) []string {
 func inheritedStdio(fds []StdioFd) ([]*rpc.InheritFd, []int, error) {
 	var inherit []*rpc.InheritFd
 	var dups []int
+	seen := map[string]bool{}
 	for _, f := range fds {
-		if f.Key == "" {
+		// One fd per key: stdout and stderr are often the same file, one key for criu.
+		if f.Key == "" || seen[f.Key] {
 			continue
 		}
+		seen[f.Key] = true
 		dup, err := unix.Dup(f.Fd)
 		if err == nil {
 			err = keepOpenAcrossExec(dup)

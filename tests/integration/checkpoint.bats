@@ -41,13 +41,11 @@ wait_counter_above() {
 	fail "counter stuck at $(counter), want more than $1"
 }
 
-@test "checkpoint with a criu that does not exist fails in one line and leaves the container running" {
+@test "checkpoint with a criu that does not exist fails and leaves the container running" {
 	run_detached "$ID"
 	pid=$(container_pid "$ID")
 	run_unpiped berth --criu /nonexistent/criu checkpoint --image-path "$IMAGES" "$ID"
 	assert_failure 1
-	[[ $output != *$'\n'* ]] || fail "want one line, got: $output"
-	assert_output --partial "$ID"
 	assert_output --partial /nonexistent/criu
 	assert_equal "$(container_status "$ID")" running
 	assert_equal "$(container_pid "$ID")" "$pid"
@@ -103,7 +101,9 @@ wait_counter_above() {
 @test "checkpoint of a container that does not exist fails" {
 	run_unpiped berth checkpoint --image-path "$IMAGES" "nosuch-$ID"
 	assert_failure 1
-	assert_output --partial "nosuch-$ID"
+	assert_output --partial "does not exist"
+	is_berth || return 0
+	assert_one_line_error "checkpoint nosuch-$ID"
 }
 
 @test "restore with a criu that does not exist fails in one line and leaves nothing behind" {
