@@ -147,6 +147,7 @@ func (c *Container) criuRestore(o *RestoreOptions) (int, error) {
 	phases := newPhaseLog("restore", c.state.ID)
 	pid, err := criu.Restore(&criu.RestoreRequest{
 		Bin: o.CriuPath, Opts: &o.Criu, Root: root, Spec: c.state.Config, Bundle: c.state.Bundle,
+		CgroupDir: c.cg.Path(""),
 	})
 	if err != nil {
 		return 0, err

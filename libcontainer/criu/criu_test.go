@@ -87,7 +87,11 @@ func TestPageServer(t *testing.T) {
 }
 
 func TestExternalMounts(t *testing.T) {
+	saved := unifiedHost
+	defer func() { unifiedHost = saved }()
+	unifiedHost = func() bool { return false }
 	s := &specs.Spec{Mounts: []specs.Mount{
+		{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup"},
 		{Destination: "/proc", Type: "proc", Source: "proc"},
 		{Destination: "/data/", Type: "bind", Source: "/srv/data"},
 		{Destination: "/cfg", Type: "none", Source: "cfg", Options: []string{"rbind", "ro"}},
@@ -96,8 +100,21 @@ func TestExternalMounts(t *testing.T) {
 	if got, want := DumpMounts(s), []string{"mnt[/data]:/data", "mnt[/cfg]:/cfg"}; !slices.Equal(got, want) {
 		t.Errorf("DumpMounts = %q, want %q", got, want)
 	}
-	if got, want := RestoreMounts(s, "/b"), []string{"mnt[/data]:/srv/data", "mnt[/cfg]:/b/cfg"}; !slices.Equal(got, want) {
+	if got, want := RestoreMounts(s, "/b", "/sys/fs/cgroup/c1"), []string{"mnt[/data]:/srv/data", "mnt[/cfg]:/b/cfg"}; !slices.Equal(got, want) {
 		t.Errorf("RestoreMounts = %q, want %q", got, want)
+	}
+	// On a v2 host without a cgroup namespace the cgroup mount is a bind of the container's
+	// cgroup directory: external as well.
+	unifiedHost = func() bool { return true }
+	if got, want := DumpMounts(s), []string{"mnt[/sys/fs/cgroup]:/sys/fs/cgroup", "mnt[/data]:/data", "mnt[/cfg]:/cfg"}; !slices.Equal(got, want) {
+		t.Errorf("v2 DumpMounts = %q, want %q", got, want)
+	}
+	if got, want := RestoreMounts(s, "/b", "/sys/fs/cgroup/c1")[0], "mnt[/sys/fs/cgroup]:/sys/fs/cgroup/c1"; got != want {
+		t.Errorf("v2 RestoreMounts[0] = %q, want %q", got, want)
+	}
+	s.Linux = &specs.Linux{Namespaces: []specs.LinuxNamespace{{Type: specs.CgroupNamespace}}}
+	if got := DumpMounts(s); len(got) != 2 {
+		t.Errorf("v2 with a cgroup namespace: DumpMounts = %q, want the binds only", got)
 	}
 }
 

@@ -3,7 +3,6 @@ package criu
 import (
 	"errors"
 
-	"github.com/checkpoint-restore/go-criu/v7/rpc"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"google.golang.org/protobuf/proto"
 )
@@ -15,9 +14,9 @@ type RestoreRequest struct {
 	Root   string // where criu finds the rootfs: a mount point (see container.Restore)
 	Spec   *specs.Spec
 	Bundle string // relative bind mount sources are relative to it
-	// CgroupRoot: the container's cgroup, where criu puts the restored tasks ("" to leave
-	// them where the images say).
-	CgroupRoot string
+	// CgroupDir: the container's cgroup v2 directory on the host, bound where config.json
+	// mounts "cgroup" when that mount is a bind (see cgroupIsBind).
+	CgroupDir string
 }
 
 // Restore recreates a container's process tree from images and returns the host PID of its
@@ -49,16 +48,13 @@ func Restore(r *RestoreRequest) (pid int, err error) {
 	defer closeAll(dups)
 	opts.Root = proto.String(r.Root)
 	opts.RstSibling = proto.Bool(true)
-	opts.External = RestoreMounts(r.Spec, r.Bundle)
+	opts.External = RestoreMounts(r.Spec, r.Bundle, r.CgroupDir)
 	opts.InheritFd = inherit
 	if o.LsmProfile != "" {
 		opts.LsmProfile = proto.String(o.LsmProfile)
 	}
 	if o.LsmMountCtx != "" {
 		opts.LsmMountContext = proto.String(o.LsmMountCtx)
-	}
-	if r.CgroupRoot != "" {
-		opts.CgRoot = []*rpc.CgroupRoot{{Path: proto.String(r.CgroupRoot)}}
 	}
 	n := &restoreNotify{}
 	if err := newCriu(bin).Restore(opts, n); err != nil {
