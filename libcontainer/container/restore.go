@@ -129,25 +129,18 @@ func newRestoredContainer(o *RestoreOptions) (*Container, error) {
 	return c, nil
 }
 
-// criuRestore binds the rootfs where criu wants it and has criu restore the processes.
+// criuRestore has criu restore the processes, the rootfs bound for it on a directory in the
+// state directory.
 func (c *Container) criuRestore(o *RestoreOptions) (int, error) {
 	root := filepath.Join(c.dir.Path, criuRootDir)
 	if err := os.Mkdir(root, 0o700); err != nil {
 		return 0, err
 	}
 	defer os.Remove(root)
-	if err := unix.Mount(c.state.Rootfs, root, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-		return 0, fmt.Errorf("bind rootfs for criu: %w", err)
-	}
-	defer unix.Unmount(root, unix.MNT_DETACH)
-	// Private: the mounts criu makes below it must not propagate back to the host's.
-	if err := unix.Mount("", root, "", unix.MS_PRIVATE|unix.MS_REC, ""); err != nil {
-		return 0, fmt.Errorf("bind rootfs for criu: make private: %w", err)
-	}
 	phases := newPhaseLog("restore", c.state.ID)
 	pid, err := criu.Restore(&criu.RestoreRequest{
-		Bin: o.CriuPath, Opts: &o.Criu, Root: root, Spec: c.state.Config, Bundle: c.state.Bundle,
-		CgroupDir: c.cg.Path(""),
+		Bin: o.CriuPath, Opts: &o.Criu, Rootfs: c.state.Rootfs, RootDir: root,
+		Spec: c.state.Config, Bundle: c.state.Bundle, CgroupDir: c.cg.Path(""),
 	})
 	if err != nil {
 		return 0, err

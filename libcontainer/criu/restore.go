@@ -11,9 +11,12 @@ import (
 type RestoreRequest struct {
 	Bin    string
 	Opts   *Options
-	Root   string // where criu finds the rootfs: a mount point (see container.Restore)
-	Spec   *specs.Spec
-	Bundle string // relative bind mount sources are relative to it
+	Rootfs string // the container's root on the host
+	// RootDir: an empty directory where the rootfs is bound for criu, in a mount namespace of
+	// criu's own (see inPrivateMountNS).
+	RootDir string
+	Spec    *specs.Spec
+	Bundle  string // relative bind mount sources are relative to it
 	// CgroupDir: the container's cgroup v2 directory on the host, bound where config.json
 	// mounts "cgroup" when that mount is a bind (see cgroupIsBind).
 	CgroupDir string
@@ -46,7 +49,7 @@ func Restore(r *RestoreRequest) (pid int, err error) {
 		return 0, err
 	}
 	defer closeAll(dups)
-	opts.Root = proto.String(r.Root)
+	opts.Root = proto.String(r.RootDir)
 	opts.RstSibling = proto.Bool(true)
 	opts.External = RestoreMounts(r.Spec, r.Bundle, r.CgroupDir)
 	opts.InheritFd = inherit
@@ -57,8 +60,17 @@ func Restore(r *RestoreRequest) (pid int, err error) {
 		opts.LsmMountContext = proto.String(o.LsmMountCtx)
 	}
 	n := &restoreNotify{}
-	if err := newCriu(bin).Restore(opts, n); err != nil {
-		return 0, failure("restore", d, restoreLog, err)
+	err = inPrivateMountNS(func() error {
+		if err := bindRoot(r.Rootfs, r.RootDir); err != nil {
+			return err
+		}
+		if err := newCriu(bin).Restore(opts, n); err != nil {
+			return failure("restore", d, restoreLog, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	if n.pid <= 0 {
 		return 0, errors.New("criu restore succeeded but never said the restored PID")

@@ -26,6 +26,14 @@ in_vm() {
 	command -v criu >/dev/null || fail "the test VM has no criu (scripts/vm/build-image.sh)"
 }
 
+# restore_detached: restore -d $ID from $IMAGES, stdio to a file; on failure show the end of
+# criu's log too (the VM's files are gone once it powers off).
+restore_detached() {
+	berth restore --image-path "$IMAGES" --bundle "$BUNDLE" -d "$@" "$ID" </dev/null >"$BATS_TEST_TMPDIR/restore.log" 2>&1 ||
+		fail "restore failed: $(cat "$BATS_TEST_TMPDIR/restore.log")
+$(tail -n 30 "$IMAGES/restore.log" 2>/dev/null)"
+}
+
 # counter: the container's counter, read through its rootfs.
 counter() {
 	cat "$BUNDLE/rootfs/tmp/count" 2>/dev/null || echo 0
@@ -146,8 +154,7 @@ wait_counter_above() {
 	assert_failure # removed, as runc does
 	sleep 1
 	assert_equal "$(counter)" "$saved" # nothing counts while it is checkpointed
-	berth restore --image-path "$IMAGES" --bundle "$BUNDLE" -d "$ID" </dev/null >"$BATS_TEST_TMPDIR/restore.log" 2>&1 ||
-		fail "restore failed: $(cat "$BATS_TEST_TMPDIR/restore.log")"
+	restore_detached
 	wait_for_status "$ID" running
 	wait_counter_above "$saved"
 	# It went on from where it was, not from 0.
@@ -161,8 +168,7 @@ wait_counter_above() {
 	run_detached "$ID"
 	wait_counter_above 1
 	berth checkpoint --image-path "$IMAGES" "$ID"
-	berth restore --image-path "$IMAGES" --bundle "$BUNDLE" -d "$ID" </dev/null >"$BATS_TEST_TMPDIR/restore.log" 2>&1 ||
-		fail "restore failed: $(cat "$BATS_TEST_TMPDIR/restore.log")"
+	restore_detached
 	pid=$(container_pid "$ID")
 	[[ -n $pid && $pid != 0 ]] || fail "no pid after restore"
 	run berth state "$ID"
@@ -192,8 +198,7 @@ wait_counter_above() {
 	now=$(counter)
 	wait_counter_above "$now"
 	berth delete --force "$ID"
-	berth restore --image-path "$IMAGES" --bundle "$BUNDLE" -d "$ID" </dev/null >"$BATS_TEST_TMPDIR/restore.log" 2>&1 ||
-		fail "restore failed: $(cat "$BATS_TEST_TMPDIR/restore.log")"
+	restore_detached
 	wait_for_status "$ID" running
 	berth delete --force "$ID"
 }
@@ -204,9 +209,17 @@ wait_counter_above() {
 	run_detached "$ID"
 	wait_counter_above 1
 	berth checkpoint --image-path "$IMAGES" "$ID"
-	berth restore --image-path "$IMAGES" --bundle "$BUNDLE" "$ID" </dev/null >"$BATS_TEST_TMPDIR/restore.log" 2>&1 &
+	# Bounded, and without bats' fd 3: a restore that hangs must fail the test, not the run.
+	timeout 60 "$BERTH_BIN" --root "$BERTH_ROOT" restore --image-path "$IMAGES" --bundle "$BUNDLE" "$ID" \
+		</dev/null >"$BATS_TEST_TMPDIR/restore.log" 2>&1 3>&- &
 	restore_pid=$!
-	wait_for_status "$ID" running 20
+	for ((i = 0; i < 200; i++)); do
+		[[ $(container_status "$ID") == running ]] && break
+		kill -0 "$restore_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	[[ $(container_status "$ID") == running ]] ||
+		fail "not running after restore: $(cat "$BATS_TEST_TMPDIR/restore.log") $(tail -n 30 "$IMAGES/restore.log" 2>/dev/null)"
 	berth kill "$ID" KILL
 	rc=0
 	wait "$restore_pid" || rc=$?
