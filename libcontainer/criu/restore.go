@@ -3,6 +3,7 @@ package criu
 import (
 	"errors"
 
+	"github.com/checkpoint-restore/go-criu/v7/rpc"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"google.golang.org/protobuf/proto"
 )
@@ -26,21 +27,11 @@ type RestoreRequest struct {
 // init. The restored tree is a child of the caller (criu's --restore-sibling), and its fds
 // 0-2 that came from outside the container are the caller's own.
 func Restore(r *RestoreRequest) (pid int, err error) {
-	o := r.Opts
 	bin, err := checkBinary(r.Bin)
 	if err != nil {
 		return 0, err
 	}
-	stdio, err := loadStdio(o.ImagePath)
-	if err != nil {
-		return 0, err
-	}
-	d, err := openDirs(o, false)
-	if err != nil {
-		return 0, err
-	}
-	defer func() { d.close(false) }()
-	opts, err := baseOpts(o, d, restoreLog)
+	stdio, err := loadStdio(r.Opts.ImagePath)
 	if err != nil {
 		return 0, err
 	}
@@ -49,18 +40,19 @@ func Restore(r *RestoreRequest) (pid int, err error) {
 		return 0, err
 	}
 	defer closeAll(dups)
-	opts.Root = proto.String(r.RootDir)
-	opts.RstSibling = proto.Bool(true)
-	opts.External = RestoreMounts(r.Spec, r.Bundle, r.CgroupDir)
-	opts.InheritFd = inherit
-	if o.LsmProfile != "" {
-		opts.LsmProfile = proto.String(o.LsmProfile)
-	}
-	if o.LsmMountCtx != "" {
-		opts.LsmMountContext = proto.String(o.LsmMountCtx)
-	}
 	n := &restoreNotify{}
+	// The directories are opened in the private namespace: criu works in its work directory,
+	// and a directory fd of the host's namespace is not a place where it may mount.
 	err = inPrivateMountNS(func() error {
+		d, err := openDirs(r.Opts, false)
+		if err != nil {
+			return err
+		}
+		defer d.close(false)
+		opts, err := restoreOpts(r, d, inherit)
+		if err != nil {
+			return err
+		}
 		if err := bindRoot(r.Rootfs, r.RootDir); err != nil {
 			return err
 		}
@@ -76,4 +68,23 @@ func Restore(r *RestoreRequest) (pid int, err error) {
 		return 0, errors.New("criu restore succeeded but never said the restored PID")
 	}
 	return n.pid, nil
+}
+
+func restoreOpts(r *RestoreRequest, d *dirs, inherit []*rpc.InheritFd) (*rpc.CriuOpts, error) {
+	o := r.Opts
+	opts, err := baseOpts(o, d, restoreLog)
+	if err != nil {
+		return nil, err
+	}
+	opts.Root = proto.String(r.RootDir)
+	opts.RstSibling = proto.Bool(true)
+	opts.External = RestoreMounts(r.Spec, r.Bundle, r.CgroupDir)
+	opts.InheritFd = inherit
+	if o.LsmProfile != "" {
+		opts.LsmProfile = proto.String(o.LsmProfile)
+	}
+	if o.LsmMountCtx != "" {
+		opts.LsmMountContext = proto.String(o.LsmMountCtx)
+	}
+	return opts, nil
 }
