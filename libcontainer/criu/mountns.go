@@ -9,13 +9,17 @@ import (
 )
 
 // inPrivateMountNS runs fn on an OS thread of its own, in a new mount namespace where every
-// mount is private; processes fn starts are forked from that thread and start there too.
+// mount is a slave of the host's; processes fn starts are forked from that thread and start
+// there too.
 //
 // criu restore mounts a "roots yard" under /tmp and its root (a bind of the rootfs) while it
 // works. On a host whose mounts are shared (systemd's), those mounts propagate to the host's
 // peers, and criu's own clean-up then fails ("Can't remove the directory
-// /tmp/.criu.mntns.XXXXXX: Device or resource busy"). In a private namespace nothing reaches
-// the host, and nothing is left to unmount afterwards.
+// /tmp/.criu.mntns.XXXXXX: Device or resource busy"). From a namespace of slaves nothing
+// reaches the host, and nothing is left to unmount afterwards. Slaves, not private mounts: an
+// external bind mount that was a slave of a host mount at dump (the container's cgroup
+// directory) is made a slave again by copying the sharing of its source, which a private
+// mount does not have ("Failed to copy sharing from ...: Invalid argument").
 //
 // The thread is never given back to the Go scheduler: it stays locked when fn returns, so the
 // runtime ends it, and its namespace with it.
@@ -27,8 +31,8 @@ func inPrivateMountNS(fn func() error) error {
 			done <- os.NewSyscallError("unshare mount namespace", err)
 			return
 		}
-		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-			done <- fmt.Errorf("make mounts private: %w", err)
+		if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_SLAVE, ""); err != nil {
+			done <- fmt.Errorf("make mounts slaves: %w", err)
 			return
 		}
 		done <- fn()
