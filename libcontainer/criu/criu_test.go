@@ -124,7 +124,9 @@ func TestLogErrors(t *testing.T) {
 	}{
 		{"errors", "(00.01) info\n(00.02) Error (a.c:1): one\n(00.03) Error (b.c:2): two\n(00.04) bye\n",
 			"Error (a.c:1): one; Error (b.c:2): two"},
-		{"last three", "Error 1\nError 2\nError 3\nError 4\n", "Error 2; Error 3; Error 4"},
+		{"last three", "Error (1)\nError (2)\nError (3)\nError (4)\n", "Error (2); Error (3); Error (4)"},
+		{"restored task's", "(02.14)      1: Error (m.c:891): mnt-v2: failed\n(02.16) Error (r.c:2537): Restoring FAILED.\n",
+			"Error (m.c:891): mnt-v2: failed; Error (r.c:2537): Restoring FAILED."},
 		{"no error: last line", "(00.01) started\n(00.02) stopped\n\n", "stopped"},
 		{"empty", "", ""},
 	} {

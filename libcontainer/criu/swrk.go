@@ -160,14 +160,16 @@ func logErrors(path string, n int) string {
 		if line == "" {
 			continue
 		}
-		// Lines look like "(00.035011) Error (criu/vdso.c:381): vdso: ..."; drop the time.
+		// Lines look like "(00.035011) Error (criu/vdso.c:381): vdso: ...", or with the PID of
+		// a restored task after the time ("(02.140881)      1: Error (...)"): keep the message.
 		if i := strings.Index(line, ") "); strings.HasPrefix(line, "(") && i > 0 {
-			line = line[i+2:]
+			line = strings.TrimSpace(line[i+2:])
 		}
-		last = line
-		if strings.HasPrefix(line, "Error") {
+		if i := strings.Index(line, "Error ("); i >= 0 {
+			line = line[i:]
 			errs = append(errs, line)
 		}
+		last = line
 	}
 	if len(errs) > n {
 		errs = errs[len(errs)-n:]
