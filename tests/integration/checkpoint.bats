@@ -12,7 +12,8 @@ setup() {
 	IMAGES=$BATS_TEST_TMPDIR/images
 	# A counter the tests can read from the host: one line per tick in /tmp/count of the
 	# container's rootfs, which checkpoint and restore must carry on from where it was.
-	setup_bundle sh -c 'i=0; while true; do i=$((i + 1)); echo $i >/tmp/count; sleep 0.2; done'
+	# It prints the count too: after restore, to restore's stdout.
+	setup_bundle sh -c 'i=0; while true; do i=$((i + 1)); echo $i >/tmp/count; echo $i; sleep 0.2; done'
 	update_config '.root.readonly = false'
 }
 
@@ -159,6 +160,27 @@ wait_counter_above() {
 	wait_counter_above "$saved"
 	# It went on from where it was, not from 0.
 	(($(counter) < saved + 20)) || fail "counter jumped from $saved to $(counter)"
+	# Its stdout, a file outside the container at checkpoint, is now restore's.
+	[[ -s $BATS_TEST_TMPDIR/restore.log ]] || fail "nothing printed to restore's stdout"
+	first=$(head -n 1 "$BATS_TEST_TMPDIR/restore.log")
+	((first > saved - 2)) || fail "restore's stdout starts at '$first', saved at $saved"
+	berth delete --force "$ID"
+}
+
+# bats test_tags=vm
+@test "vm: a container with a bind mount from the host is checkpointed and restored with it" {
+	in_vm
+	mkdir -p "$BATS_TEST_TMPDIR/data"
+	setup_bundle sh -c 'i=0; while true; do i=$((i + 1)); echo $i >/data/count; sleep 0.2; done'
+	update_config '.root.readonly = false | .mounts += [{destination: "/data", type: "bind", source: $src, options: ["rbind", "rw"]}]' \
+		--arg src "$BATS_TEST_TMPDIR/data"
+	run_detached "$ID"
+	for ((i = 0; i < 100; i++)); do [[ -s $BATS_TEST_TMPDIR/data/count ]] && break; sleep 0.1; done
+	berth checkpoint --image-path "$IMAGES" "$ID"
+	saved=$(cat "$BATS_TEST_TMPDIR/data/count")
+	restore_detached
+	for ((i = 0; i < 100; i++)); do (($(cat "$BATS_TEST_TMPDIR/data/count") > saved)) && break; sleep 0.1; done
+	(($(cat "$BATS_TEST_TMPDIR/data/count") > saved)) || fail "the restored container does not write to the bind mount"
 	berth delete --force "$ID"
 }
 
