@@ -112,6 +112,9 @@ fuzz:
 		done; \
 	done
 
+# berth, runc, crun and the C floor side by side (scripts/bench.sh says what and how): tables on
+# the terminal, a JSON file and a PNG under .cache/bench/. ROUNDS=N for fewer rounds (50 by
+# default), BENCH_SCALE=1 adds the run with 1,000 live containers per runtime (minutes).
 bench: deps berth
 	bash scripts/bench.sh
 

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/urfave/cli/v2"
 )
@@ -13,23 +11,10 @@ func before(c *cli.Context) error {
 	if err := setupLogging(c); err != nil {
 		return err
 	}
-	return checkRootless(c.String("rootless"))
-}
-
-// checkRootless reads --rootless as runc does ("auto" or a boolean). berth has no rootless mode:
-// "true" is refused rather than ignored, since the container would not get what was asked;
-// "auto" and "false" are what berth does anyway, run as root.
-func checkRootless(value string) error {
-	if value == "" || value == "auto" {
-		return nil
+	if _, err := parseRootless(c.String("rootless"), 0, false); err != nil {
+		return err
 	}
-	rootless, err := strconv.ParseBool(value)
-	if err != nil {
-		return fmt.Errorf("--rootless %q: must be true, false or auto", value)
-	}
-	if rootless {
-		return errors.New("--rootless " + value + ": rootless mode is not supported (run berth as root without it)")
-	}
+	prepareXDGRoot(c)
 	return nil
 }
 

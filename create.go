@@ -50,6 +50,7 @@ func createOptions(ctx *cli.Context, id string) *container.CreateOptions {
 		NoNewKeyring:  ctx.Bool("no-new-keyring"),
 		PreserveFds:   ctx.Int("preserve-fds"),
 		CgroupDriver:  cgroupDriver(ctx),
+		Rootless:      rootlessMode(ctx),
 		ListenFds:     listenFds(),
 	}
 }

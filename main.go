@@ -57,13 +57,13 @@ func newApp() *cli.App {
 		Version:              version,
 		EnableBashCompletion: true, // --generate-bash-completion, used by contrib/completions
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "root", Value: "/run/berth", Usage: "root directory for storage of container state"},
+			&cli.StringFlag{Name: "root", Value: rootFlagDefault(), Usage: "root directory for storage of container state ($XDG_RUNTIME_DIR/berth for a user)"},
 			&cli.StringFlag{Name: "log", Usage: "set the log file to write berth logs to (default is stderr)"},
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "set the log format ('text' or 'json')"},
 			&cli.BoolFlag{Name: "debug", Usage: "enable debug logging"},
 			&cli.BoolFlag{Name: "systemd-cgroup", Usage: "enable systemd cgroup support"},
 			&cli.StringFlag{Name: "criu", Value: "criu", Usage: "path to the criu binary used for checkpoint and restore"},
-			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "'false' or 'auto'; berth has no rootless mode, and refuses 'true'"},
+			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "rootless mode, which skips cgroups berth may not write: 'true', 'false' or 'auto' (rootless unless root)"},
 		},
 		Before:          before,
 		CommandNotFound: commandNotFound,

@@ -7,28 +7,38 @@
 # once, in an order that rotates, so that drift of the machine hits all of them alike. Each
 # runtime has its own --root under a temp dir and a new container ID each round. Timed, each as
 # median and p90 of the wall time in ms, with berth's median over the others':
-#   - `RUNTIME run` of /bin/true;
+#   - `RUNTIME run` of /bin/true, and beside the runtimes the floor: scripts/bench/floor.c, compiled
+#     here with gcc, doing only the kernel work of that run (namespaces, v1 cgroups, mounts,
+#     pivot_root, execve; its comment says what exactly);
 #   - `RUNTIME create`, `start` and `delete` one by one (delete once the process has exited; the
 #     wait for that is not timed);
 #   - `RUNTIME exec` of /bin/true into one running container per runtime.
+# Then berth's per-phase medians of run and exec, from the `phase=... duration=...` records of
+# PHASE_RUNS (default 10) more runs and execs with --debug --log-format json, which are not timed.
 # Then the peak RSS ("Maximum resident set size" of /usr/bin/time -v) of one run and one exec per
 # runtime, berth's binary size, and the throughput of THROUGHPUT_N (default 100) runs back to back
 # and in 2 parallel streams of half as many each, in containers/s.
 #
 # With BENCH_SCALE=1, the scale run: per runtime, SCALE_BASE (default 10) and then SCALE_N (default
-# 1000) live containers under one --root, and at each count the median of SCALE_REPEAT (default 5)
-# timings of `list`, `state`, `exec` of /bin/true and `run` of one more. Slow; every container is
-# deleted afterwards.
+# 1000) live containers under one --root, and at each count the median of SCALE_REPEAT (default 9)
+# timings of `list`, `state`, `exec` of /bin/true and `run` of one more, and the number of
+# file-system syscalls (strace) of one more of each; then each at SCALE_N over that at SCALE_BASE,
+# the times against issue 10's target of 1.2, the syscall counts as the noise-free check for O(n).
+# Beside them, the floor's run timed next to the same live containers (what the kernel's own cost
+# does with them), and berth's per-phase medians of run at both sizes.
+# Slow (some minutes: SCALE_N containers per runtime); every container is deleted afterwards, on
+# Ctrl-C too.
 #
 # All results, with the samples of the timed rounds, go to a JSON file under .cache/bench/ (path
-# printed at the end) beside the tables.
+# printed at the end) beside the tables, and a PNG beside it plots the latency distributions of
+# run, exec, create, start and delete per runtime (gnuplot, scripts/bench/plot.gp).
 #
 # crun 1.8 refuses this hybrid-cgroup host while cgroup2 still offers a controller (hugetlb), so
 # hugetlb is bound to a v1 hierarchy for the duration (and unbound afterwards); if that cannot be
 # done, crun runs with --cgroup-manager=disabled and the output says so.
 #
-# Environment: BERTH_BIN (default ./berth), ROUNDS, WARMUP, THROUGHPUT_N, BENCH_SCALE, SCALE_N,
-# SCALE_BASE, SCALE_REPEAT. Leaves nothing behind.
+# Environment: BERTH_BIN (default ./berth), ROUNDS, WARMUP, THROUGHPUT_N, PHASE_RUNS, BENCH_SCALE,
+# SCALE_N, SCALE_BASE, SCALE_REPEAT. Leaves nothing behind.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,13 +49,15 @@ THROUGHPUT_N=${THROUGHPUT_N:-100}
 BENCH_SCALE=${BENCH_SCALE:-}
 SCALE_N=${SCALE_N:-1000}
 SCALE_BASE=${SCALE_BASE:-10}
-SCALE_REPEAT=${SCALE_REPEAT:-5}
+SCALE_REPEAT=${SCALE_REPEAT:-9}
+PHASE_RUNS=${PHASE_RUNS:-10}
 
 RUNTIMES=(berth runc crun)
 declare -A BIN=([berth]=$BERTH_BIN [runc]=/usr/sbin/runc [crun]=/usr/bin/crun)
 declare -A EXTRA=([berth]="" [runc]="" [crun]="")
 WORK=""
 HUGETLB_BOUND=""
+declare -A SCALE_MED=() SCALE_SYS=() # "RUNTIME,COUNT,OP" -> median ms, syscalls in the scale run
 
 # runtime RT ARGS...: RT's binary with its extra flags and its own --root.
 runtime() {
@@ -214,10 +226,25 @@ report_timings() {
 	done
 }
 
-# bench_run: `run` of /bin/true, interleaved.
+# build_floor: compile scripts/bench/floor.c, the kernel work of `run` alone, to time beside the
+# runtimes as "floor". Without gcc the floor is left out.
+build_floor() {
+	if gcc -O2 -Wall -o "$WORK/floor" "$REPO/scripts/bench/floor.c" 2>"$WORK/err-floor" &&
+		"$WORK/floor" run --bundle "$WORK/bundle" probe-floor 2>>"$WORK/err-floor"; then
+		BIN[floor]=$WORK/floor
+		EXTRA[floor]=""
+		return 0
+	fi
+	echo "bench: the floor could not be built or run, leaving it out: $(cat "$WORK/err-floor")" >&2
+}
+
+# bench_run: `run` of /bin/true, interleaved, with the floor among the runtimes when built.
 bench_run() {
+	local -a RUNTIMES=("${RUNTIMES[@]}") # the floor does `run` only: add it for this part alone
+	[[ -z ${BIN[floor]:-} ]] || RUNTIMES+=(floor)
 	echo "timing '<runtime> run' of /bin/true (busybox bundle, config from runc spec):"
 	echo "$WARMUP warm-up + $ROUNDS rounds, the runtimes interleaved in a rotating order"
+	[[ -z ${BIN[floor]:-} ]] || echo "floor: scripts/bench/floor.c, the same kernel work in C (see there)"
 	interleave run_round
 	report_timings run
 }
@@ -243,6 +270,54 @@ bench_exec() {
 	printf '\ntiming <runtime> exec of /bin/true into a running container:\n'
 	interleave exec_round
 	report_timings exec
+}
+
+# debug_once LOG ARGS...: one untimed `berth --debug ARGS...`, its JSON log records appended to LOG.
+debug_once() {
+	local log=$1
+	shift
+	"$BERTH_BIN" --root "$WORK/root-berth" --debug --log-format json --log "$log" "$@" \
+		</dev/null >/dev/null 2>>"$WORK/err-phases" ||
+		{ echo "bench: berth --debug $1 failed: $(cat "$WORK/err-phases")" >&2; return 1; }
+}
+
+# phase_medians LOG: one line per phase found in LOG, "WHO.PHASE median_ms count what", WHO being
+# the record's op (host side: create, start, ...) or src (init, nsenter), in the order first
+# logged (a record is written when its phase ends; init's are relayed by the host, so their times
+# are not theirs). Phases nest (create.init spans the init.* ones): they do not add up to the total.
+phase_medians() {
+	jq -rs '[.[] | select(.phase != null and .duration != null)
+			| {k: ((.op // .src // "?") + "." + .phase), d: .duration, m: .msg}] as $r
+		| reduce ($r[] | .k) as $k ([]; if index([$k]) then . else . + [$k] end)
+		| .[] as $k | [$r[] | select(.k == $k)] as $g | ($g | map(.d) | sort) as $d
+		| [$k, ($d[(($d | length) - 1) / 2 | floor] / 1e6 * 1000 | round / 1000), ($d | length), $g[0].m]
+		| @tsv' "$1"
+}
+
+# report_phases OP TOTAL_OP LOG: berth's per-phase medians of OP from LOG beside the median total
+# of the timed TOTAL_OP rounds, printed and noted as berth.phases.OP.WHO.PHASE in ms.
+report_phases() {
+	local op=$1 total key ms count what
+	total=$(stats "$WORK/$2-berth" | cut -d' ' -f1)
+	printf '\nberth %s per phase (medians of %d untimed --debug runs; timed total median %s ms):\n' \
+		"$op" "$PHASE_RUNS" "$total"
+	printf '%-22s %9s  %s\n' phase median_ms what
+	while IFS=$'\t' read -r key ms count what; do
+		printf '%-22s %9s  %s\n' "$key" "$ms" "$what"
+		result berth "phases.$op.$key" "$ms"
+	done < <(phase_medians "$3")
+}
+
+# bench_phases: berth's per-phase medians of PHASE_RUNS runs and execs with --debug (not timed:
+# the totals above come from the runs without it).
+bench_phases() {
+	local i
+	for ((i = 0; i < PHASE_RUNS; i++)); do
+		debug_once "$WORK/phases-run.json" run --bundle "$WORK/bundle" "p$i"
+		debug_once "$WORK/phases-exec.json" exec exec-berth /bin/true
+	done
+	report_phases run run "$WORK/phases-run.json"
+	report_phases exec exec "$WORK/phases-exec.json"
 }
 
 # peak_rss RUNTIME ARGS...: "Maximum resident set size" in KiB of `RUNTIME ARGS...` under
@@ -332,21 +407,101 @@ median_of() {
 	stats "$WORK/scale-samples" | cut -d' ' -f1
 }
 
-# scale_point RUNTIME COUNT: with COUNT live containers, the medians of list, state, exec and run.
+# syscalls RUNTIME ARGS...: how many file-system syscalls (strace's %file class and getdents64,
+# over all its processes) one untimed `RUNTIME ARGS...` makes. Unlike a time, the count is not
+# blurred by a busy machine: one that grows with the number of live containers is an O(n) scan.
+syscalls() {
+	local rt=$1
+	shift
+	strace -f -qq -e signal=none -e trace=%file,getdents64 -o "$WORK/strace" \
+		"${BIN[$rt]}" ${EXTRA[$rt]:+"${EXTRA[$rt]}"} --root "$WORK/root-$rt" "$@" \
+		</dev/null >/dev/null 2>&1 || true
+	wc -l <"$WORK/strace"
+}
+
+# scale_point RUNTIME COUNT: with COUNT live containers, the medians of list, state, exec and run,
+# and the syscall count of one more of each.
 scale_point() {
-	local rt=$1 count=$2 op ms
-	local -A med
+	local rt=$1 count=$2 op
+	local -A med sys
 	fill_to "$rt" "$count"
 	med[list]=$(median_of "$SCALE_REPEAT" timed "$rt" list)
 	med[state]=$(median_of "$SCALE_REPEAT" timed "$rt" state "s-$rt-0")
 	med[exec]=$(median_of "$SCALE_REPEAT" timed "$rt" exec "s-$rt-0" /bin/true)
 	SCALE_RUNS=0
 	med[run]=$(median_of "$SCALE_REPEAT" scale_run_once "$rt" "$count")
-	printf '%-6s %7s %9s %9s %9s %9s\n' "$rt" "$count" "${med[list]}" "${med[state]}" \
-		"${med[exec]}" "${med[run]}"
-	for op in list state exec run; do
+	sys[list]=$(syscalls "$rt" list)
+	sys[state]=$(syscalls "$rt" state "s-$rt-0")
+	sys[exec]=$(syscalls "$rt" exec "s-$rt-0" /bin/true)
+	sys[run]=$(syscalls "$rt" run --bundle "$WORK/bundle" "x$count-sys-$rt")
+	med[floor]=-
+	[[ -z ${BIN[floor]:-} ]] ||
+		med[floor]=$(median_of "$SCALE_REPEAT" timed floor run --bundle "$WORK/bundle" "x$count-$rt")
+	[[ $rt != berth ]] || scale_phases "$count"
+	printf '%-6s %7s %9s %9s %9s %9s %9s   %7s %7s %7s %7s\n' "$rt" "$count" "${med[list]}" \
+		"${med[state]}" "${med[exec]}" "${med[run]}" "${med[floor]}" "${sys[list]}" "${sys[state]}" \
+		"${sys[exec]}" "${sys[run]}"
+	for op in list state exec run floor; do
+		[[ ${med[$op]} != - ]] || continue
 		result "$rt" "scale.live_$count.${op}_median_ms" "${med[$op]}"
+		SCALE_MED[$rt,$count,$op]=${med[$op]}
+		[[ $op != floor ]] || continue
+		result "$rt" "scale.live_$count.${op}_syscalls" "${sys[$op]}"
+		SCALE_SYS[$rt,$count,$op]=${sys[$op]}
 	done
+}
+
+# ratio A B: A / B to two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+# scale_ratios RUNTIME: each op's median with SCALE_N live over that with SCALE_BASE live, against
+# the target of issue 10 (<= 1.2), and the same ratio of the syscall counts; printed and noted as
+# scale.ratio.OP, scale.syscall_ratio.OP and scale.ratio_met.
+scale_ratios() {
+	local rt=$1 op r times="" counts="" met=true
+	for op in list state exec run; do
+		r=$(ratio "${SCALE_MED[$rt,$SCALE_N,$op]}" "${SCALE_MED[$rt,$SCALE_BASE,$op]}")
+		result "$rt" "scale.ratio.$op" "$r"
+		times+=$(printf ' %9s' "$r")
+		awk -v r="$r" 'BEGIN { exit !(r <= 1.2) }' || met=false
+		r=$(ratio "${SCALE_SYS[$rt,$SCALE_N,$op]}" "${SCALE_SYS[$rt,$SCALE_BASE,$op]}")
+		result "$rt" "scale.syscall_ratio.$op" "$r"
+		counts+=$(printf ' %7s' "$r")
+	done
+	r=-
+	if [[ -n ${SCALE_MED[$rt,$SCALE_N,floor]:-} ]]; then
+		r=$(ratio "${SCALE_MED[$rt,$SCALE_N,floor]}" "${SCALE_MED[$rt,$SCALE_BASE,floor]}")
+		result "$rt" scale.ratio.floor "$r"
+	fi
+	result "$rt" scale.ratio_met "$met"
+	printf '%-6s %7s%s %9s  %s  time <= 1.2: %s\n' "$rt" ratio "$times" "$r" "$counts" \
+		"$([[ $met == true ]] && echo met || echo "not met")"
+}
+
+# scale_phases COUNT: SCALE_REPEAT untimed `berth --debug run`s next to COUNT live containers, for
+# report_scale_phases.
+scale_phases() {
+	local i
+	for ((i = 0; i < SCALE_REPEAT; i++)); do
+		debug_once "$WORK/phases-scale-$1.json" run --bundle "$WORK/bundle" "xp$1-$i"
+	done
+}
+
+# report_scale_phases: berth's per-phase medians of run with SCALE_BASE and with SCALE_N live
+# containers side by side, to show which phase grows (noted as berth.scale.phases.WHO.PHASE).
+report_scale_phases() {
+	[[ -s $WORK/phases-scale-$SCALE_N.json ]] || return 0
+	printf '\nberth run per phase with %s and %s live containers (medians of %d --debug runs, ms):\n' \
+		"$SCALE_BASE" "$SCALE_N" "$SCALE_REPEAT"
+	printf '%-22s %9s %9s %7s\n' phase "$SCALE_BASE" "$SCALE_N" ratio
+	awk -F'\t' 'NR == FNR { base[$1] = $2; next }
+		($1 in base) { printf "%-22s %9s %9s %7.2f\n", $1, base[$1], $2, (base[$1] > 0 ? $2 / base[$1] : 0) }' \
+		<(phase_medians "$WORK/phases-scale-$SCALE_BASE.json") \
+		<(phase_medians "$WORK/phases-scale-$SCALE_N.json") | tee "$WORK/scale-phases"
+	while read -r key base n _; do
+		result berth "scale.phases.$key.live_$SCALE_BASE" "$base"
+		result berth "scale.phases.$key.live_$SCALE_N" "$n"
+	done <"$WORK/scale-phases"
 }
 
 # scale_run_once RUNTIME COUNT: one timed `run` of /bin/true next to COUNT live containers.
@@ -360,21 +515,47 @@ scale_run_once() {
 bench_scale() {
 	local rt
 	printf '\nscale: medians of %d timings in ms with N live containers under one --root:\n' "$SCALE_REPEAT"
-	printf '%-6s %7s %9s %9s %9s %9s\n' runtime live list state exec run
+	printf '%31s %44s\n' "median ms" "file-system syscalls"
+	printf '%-6s %7s %9s %9s %9s %9s %9s   %7s %7s %7s %7s\n' runtime live list state exec run \
+		floor list state exec run
 	for rt in "${RUNTIMES[@]}"; do
 		delete_all "$rt"
 		scale_point "$rt" "$SCALE_BASE"
 		scale_point "$rt" "$SCALE_N"
+		scale_ratios "$rt"
 		delete_all "$rt"
 	done
+	report_scale_phases
 }
 
 # write_json FILE: all results noted with `result`, nested by runtime and dotted key; values that
 # parse as JSON (numbers, the sample arrays) go in as such, the others as strings.
 write_json() {
 	jq -Rn '[inputs | split("\t")]
-		| reduce .[] as $l ({}; setpath([$l[0]] + ($l[1] | split(".")); ($l[2] | fromjson? // $l[2])))' \
+		| reduce .[] as $l ({}; setpath([$l[0]] + ($l[1] | split(".")); (try ($l[2] | fromjson) catch $l[2])))' \
 		<"$WORK/results.tsv" >"$1"
+}
+
+# plot_latencies PNG: the CDF of each runtime's samples per operation, drawn by scripts/bench/plot.gp.
+plot_latencies() {
+	local png=$1 op rt f args=() ops=()
+	for op in run exec create start delete; do
+		local rts=()
+		for rt in "${RUNTIMES[@]}" floor; do
+			f=$WORK/$op-$rt
+			[[ -s $f ]] || continue
+			sort -n "$f" | awk -v n="$(wc -l <"$f")" '{ printf "%.3f %.4f\n", $1 / 1000, NR / n }' \
+				>"$WORK/cdf-$op-$rt"
+			rts+=("$rt")
+		done
+		((${#rts[@]} > 0)) || continue
+		ops+=("$op")
+		args+=(-e "rts_$op='${rts[*]}'")
+	done
+	gnuplot -e "out='$png'; dir='$WORK'; ops='${ops[*]}'" \
+		-e "heading='make bench $(date -u +%Y-%m-%d), ROUNDS=$ROUNDS, $(nproc) CPUs: latency distributions'" \
+		"${args[@]}" "$REPO/scripts/bench/plot.gp" 2>"$WORK/err-plot" ||
+		{ echo "bench: no plot: $(cat "$WORK/err-plot")" >&2; return 1; }
 }
 
 # prepare_crun: make crun usable on this host, or fall back to running it without cgroups.
@@ -401,6 +582,12 @@ note_setup() {
 	result meta rounds "$ROUNDS"
 	result meta warmup "$WARMUP"
 	result meta throughput_n "$THROUGHPUT_N"
+	result meta phase_runs "$PHASE_RUNS"
+	if [[ -n $BENCH_SCALE ]]; then
+		result meta scale_n "$SCALE_N"
+		result meta scale_base "$SCALE_BASE"
+		result meta scale_repeat "$SCALE_REPEAT"
+	fi
 	result meta date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	result meta kernel "$(uname -r)"
 	result meta cpus "$(nproc)"
@@ -412,7 +599,7 @@ note_setup() {
 
 main() {
 	[[ $(id -u) -eq 0 ]] || { echo "bench: needs root" >&2; exit 1; }
-	bash "$REPO/scripts/install-deps.sh" runc crun time
+	bash "$REPO/scripts/install-deps.sh" runc crun time gnuplot-nox
 	[[ -x $BERTH_BIN ]] || { echo "bench: $BERTH_BIN not built (make berth)" >&2; exit 1; }
 	command -v jq >/dev/null || { echo "bench: needs jq" >&2; exit 1; }
 
@@ -420,12 +607,14 @@ main() {
 	BERTH_BIN=/usr/sbin/runc bash "$REPO/scripts/mkbundle.sh" "$WORK/bundle" /bin/true
 	BERTH_BIN=/usr/sbin/runc bash "$REPO/scripts/mkbundle.sh" "$WORK/sleeper" sleep 100000 >/dev/null
 	prepare_crun
+	build_floor
 	note_setup
 
 	bench_run
 	bench_lifecycle
 	start_sleepers
 	bench_exec
+	bench_phases
 	report_memory
 	for rt in "${RUNTIMES[@]}"; do delete_all "$rt"; done
 	bench_throughput
@@ -436,6 +625,9 @@ main() {
 	mkdir -p "${out%/*}"
 	write_json "$out"
 	printf '\nresults: %s\n' "$out"
+	if plot_latencies "${out%.json}.png"; then
+		printf 'plot: %s\n' "${out%.json}.png"
+	fi
 }
 
 main "$@"

@@ -19,6 +19,7 @@ base_packages=(
 	strace               # which syscalls berth makes (--no-pivot never calls pivot_root)
 	coreutils findutils  # timeout, mktemp, find, sort -n
 	zsh                  # syntax check of contrib/completions/zsh/_berth
+	uidmap               # newuidmap/newgidmap: rootless.bats maps subuid ranges
 )
 
 # missing_packages PKG...: print those of PKG that dpkg does not know as fully installed.

@@ -47,6 +47,7 @@ var checks = []check{
 	checkHooks,
 	checkNamespaces,
 	checkUserNamespace,
+	checkMountIDOptions, // after the mappings are known to be valid
 	checkTimeNamespace,
 	checkHostname,
 	checkSysctl,

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,11 +22,15 @@ func bundleWithRootfs(t testing.TB) string {
 
 func intPtr(i int) *int { return &i }
 
-// userns adds a user namespace with one mapping to s.
+// userns adds a user namespace with one mapping to s, and drops the default devpts gid=5, which
+// that mapping leaves unmapped (checkMountIDOptions).
 func userns(s *specs.Spec) {
 	s.Linux.Namespaces = append(s.Linux.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
 	s.Linux.UIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 1}}
 	s.Linux.GIDMappings = []specs.LinuxIDMapping{{HostID: 1000, Size: 1}}
+	for i := range s.Mounts {
+		s.Mounts[i].Options = slices.DeleteFunc(s.Mounts[i].Options, func(o string) bool { return o == "gid=5" })
+	}
 }
 
 func setNamespacePath(s *specs.Spec, t specs.LinuxNamespaceType, path string) {

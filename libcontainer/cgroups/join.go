@@ -57,6 +57,12 @@ func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir 
 		if ctrl == "" {
 			// The cgroup2 hierarchy of a hybrid host: no tasks file there, and writing
 			// cgroup.procs would pay the slow global lock; clone3 joins it for free.
+			// Not rootless: a move in cgroup2 needs write access to the common ancestor's
+			// cgroup.procs (the root's, here), which a delegated subtree does not give; the
+			// library only tries this hierarchy and ignores failures too.
+			if m.config != nil && m.config.Rootless {
+				continue
+			}
 			if v2dir, err = os.OpenFile(p, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err != nil {
 				return tasks, nil, fmt.Errorf("open cgroup: %w", err)
 			}

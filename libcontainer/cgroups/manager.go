@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/opencontainers/cgroups"
@@ -41,6 +43,17 @@ type Manager struct {
 // New prepares the cgroup of a new container from linux.cgroupsPath and linux.resources; it
 // creates nothing yet, and refuses a cgroup that exists and is frozen. driver "" is cgroupfs.
 func New(s *specs.Spec, id, driver string) (*Manager, error) {
+	return newManager(s, id, driver, false)
+}
+
+// NewRootless is New for a rootless container, as runc does it: where
+// berth may not create or join the cgroup and linux.cgroupsPath is empty, the container stays
+// in the caller's cgroups; limits asked for there fail with an error naming them.
+func NewRootless(s *specs.Spec, id, driver string) (*Manager, error) {
+	return newManager(s, id, driver, true)
+}
+
+func newManager(s *specs.Spec, id, driver string, rootless bool) (*Manager, error) {
 	if driver == "" {
 		driver = DriverCgroupfs
 	}
@@ -63,6 +76,12 @@ func New(s *specs.Spec, id, driver string) (*Manager, error) {
 	}
 	for _, w := range Warnings(r, avail) {
 		slog.Warn("config.json: "+w, "id", id)
+	}
+	cfg.Rootless = rootless
+	if rootless && !cfg.Systemd && (s.Linux == nil || s.Linux.CgroupsPath == "") {
+		// The same place, given as a name: the library skips what it may not write only for a
+		// cgroup whose path the config did not choose.
+		cfg.Name, cfg.Path = cfg.Path, ""
 	}
 	m, err := manager.New(cfg)
 	if err != nil {
@@ -121,9 +140,12 @@ func (m *Manager) JoinsItself() bool { return m.driver != DriverSystemd }
 // pids.max only when a task is created, so a limit set once init's threads exist holds for
 // every process after them, as runc's does (it applies the limits once its init runs).
 func (m *Manager) Create() error {
-	if err := m.m.Apply(-1); err != nil {
+	if err := m.m.Apply(-1); err != nil && !m.skippedRootless(err) {
 		m.removeAfterFailure()
 		return NameField(fmt.Errorf("create cgroup: %w", err))
+	}
+	if err := m.forgetMissing(); err != nil {
+		return err
 	}
 	if err := m.set(withoutPidsLimit(m.config.Resources)); err != nil {
 		m.removeAfterFailure()
@@ -217,17 +239,103 @@ func (m *Manager) set(r *cgroups.Resources) error {
 		if named := nameUnifiedKey(err, r.Unified); named != nil {
 			return named
 		}
+		if rerr := explainRootless(err, m.config); rerr != nil {
+			return rerr
+		}
 		return NameField(fmt.Errorf("linux.resources: %w", err))
 	}
 	return nil
 }
 
+// skippedRootless reports whether Apply's error only says that a rootless container was left
+// out of the hierarchies berth may not write (the library then forgets those paths).
+func (m *Manager) skippedRootless(err error) bool {
+	if !errors.Is(err, cgroups.ErrRootless) {
+		return false
+	}
+	slog.Debug("rootless: no write access to some cgroup hierarchies; the container stays in the caller's cgroups there", "error", err)
+	return true
+}
+
+// forgetMissing drops, for a rootless container, the hierarchies the library did not make:
+// besides those it reported (ErrRootless), it silently skips the ones it only joins
+// (name=systemd, a hybrid host's cgroup2). The state then records only cgroups that exist, and
+// Skipped tells a container that has none.
+func (m *Manager) forgetMissing() error {
+	if !m.config.Rootless {
+		return nil
+	}
+	paths := map[string]string{}
+	for ctrl, p := range m.m.GetPaths() {
+		if _, err := os.Stat(p); err == nil {
+			paths[ctrl] = p
+		}
+	}
+	lm, err := manager.NewWithPaths(m.config, paths)
+	if err != nil {
+		return fmt.Errorf("cgroups: %w", err)
+	}
+	m.m = lm
+	return nil
+}
+
+// ErrNoCgroup is returned for what needs the container's own cgroup when it has none.
+var ErrNoCgroup = errors.New("the container has no cgroup of its own (it was made rootless, without write access to the cgroup hierarchies)")
+
+// Skipped reports whether a rootless container got no cgroup at all.
+func (m *Manager) Skipped() bool {
+	return m.config.Rootless && len(m.m.GetPaths()) == 0
+}
+
+// explainRootless says why a limit could not be set on a rootless container that has no cgroup
+// of its own, naming the field: the library's words ("cannot set memory limit: container could
+// not join or create cgroup") name only the controller. nil for any other error.
+func explainRootless(err error, cfg *cgroups.Cgroup) error {
+	var ctrl string
+	if !cfg.Rootless || !strings.Contains(err.Error(), "could not join or create cgroup") ||
+		!scanf(err.Error(), "cannot set %s limit", &ctrl) {
+		return nil
+	}
+	field := "linux.resources"
+	if name, ok := controllerFields[ctrl]; ok {
+		field += "." + name
+	}
+	return fmt.Errorf("%s: cannot be applied: berth runs rootless and cannot create or join the container's %s cgroup (no write access; delegate a cgroup to this user or remove the limit)", field, ctrl)
+}
+
+// controllerFields names the linux.resources field of each v1 controller.
+var controllerFields = map[string]string{
+	"memory": "memory", "pids": "pids", "cpu": "cpu", "cpuset": "cpu", "blkio": "blockIO",
+	"hugetlb": "hugepageLimits", "net_cls": "network", "net_prio": "network", "rdma": "rdma",
+}
+
+func scanf(s, format string, arg *string) bool {
+	n, _ := fmt.Sscanf(s, format, arg)
+	return n == 1
+}
+
 // Pids lists every process in the container's cgroup, sub-cgroups included.
-func (m *Manager) Pids() ([]int, error) { return m.m.GetAllPids() }
+func (m *Manager) Pids() ([]int, error) {
+	if m.Skipped() {
+		return nil, ErrNoCgroup
+	}
+	return m.m.GetAllPids()
+}
 
 // Freeze and Thaw pause and resume every process of the container.
-func (m *Manager) Freeze() error { return m.m.Freeze(cgroups.Frozen) }
-func (m *Manager) Thaw() error   { return m.m.Freeze(cgroups.Thawed) }
+func (m *Manager) Freeze() error {
+	if m.Skipped() {
+		return ErrNoCgroup
+	}
+	return m.m.Freeze(cgroups.Frozen)
+}
+
+func (m *Manager) Thaw() error {
+	if m.Skipped() {
+		return ErrNoCgroup
+	}
+	return m.m.Freeze(cgroups.Thawed)
+}
 
 // Paused reports whether the freezer holds the container.
 func (m *Manager) Paused() bool {
@@ -262,6 +370,9 @@ func (m *Manager) Destroy() error {
 // that no process can fork its way out of it meanwhile; the cgroup is thawed after, so that the
 // processes can die (a container that was paused is no longer).
 func (m *Manager) Signal(sig unix.Signal) error {
+	if m.Skipped() {
+		return ErrNoCgroup
+	}
 	frozen := false
 	if sig == unix.SIGKILL {
 		if err := m.Freeze(); err != nil {

@@ -29,6 +29,8 @@ type CreateOptions struct {
 	NoPivot          bool
 	// CgroupDriver is cgroups.DriverCgroupfs (default) or cgroups.DriverSystemd.
 	CgroupDriver string
+	// Rootless: cgroups berth may not write are skipped (--rootless, see cgroups.NewRootless).
+	Rootless     bool
 	NoNewKeyring bool
 	// PreserveFds fds after the ListenFds socket-activation ones pass to the container.
 	PreserveFds int
@@ -41,6 +43,8 @@ type CreateOptions struct {
 	detached bool
 	// stdio is what init gets as fds 0-2 (initStdio).
 	stdio *stdio
+	// filter is linux.seccomp, compiled while init starts.
+	filter *compiledFilter
 }
 
 // Create makes a container from the bundle and leaves its init waiting for start. On any
@@ -74,6 +78,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 		slog.Warn("config.json: "+w.Error(), "id", o.ID)
 	}
 	phases.done("config", "config loaded and validated", "bundle", bundle)
+	o.filter = compileSeccomp(s.Linux)
 	if err := checkTerminalFlags(s, o); err != nil {
 		return nil, nil, err
 	}
@@ -90,6 +95,13 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	plan, err := namespaces.PlanFor(s)
 	if err != nil {
 		return nil, nil, err
+	}
+	userns, err := rootlessUserNS(s, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	if userns != nil {
+		defer userns.Close()
 	}
 	rootfs, err := filepath.EvalSymlinks(spec.RootfsPath(s, bundle))
 	if err != nil {
@@ -162,7 +174,11 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 // planCgroup prepares the container's cgroup manager from the config: paths known, nothing made,
 // a frozen existing cgroup refused.
 func (c *Container) planCgroup(o *CreateOptions) error {
-	cg, err := cgroups.New(c.state.Config, c.state.ID, o.CgroupDriver)
+	newCgroup := cgroups.New
+	if o.Rootless {
+		newCgroup = cgroups.NewRootless
+	}
+	cg, err := newCgroup(c.state.Config, c.state.ID, o.CgroupDriver)
 	if err != nil {
 		return err
 	}
@@ -215,8 +231,13 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	if err := c.moveNetDevices(l.pid); err != nil {
 		return err
 	}
+	filter, err := c.keepFilter(o.filter)
+	if err != nil {
+		return err
+	}
 	cfg := &protocol.InitConfig{
-		Spec: s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
+		Seccomp: filter,
+		Spec:    s, Rootfs: c.state.Rootfs, NoPivot: o.NoPivot, NoNewKeyring: o.NoNewKeyring,
 		PreserveFds: o.ListenFds + o.PreserveFds, State: c.state.Spec(state.Creating),
 		NewMountNS:  plan.Has(specs.MountNamespace) && !plan.Joined(specs.MountNamespace),
 		InUserNS:    plan.Has(specs.UserNamespace),

@@ -130,8 +130,19 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if _, err := c.cgroup(); err != nil && c.state.Cgroup != nil {
 		return nil, err
 	}
+	direct, err := c.directExecPlan(o.Process, o.PreserveFds)
+	if err != nil {
+		return nil, err
+	}
+	ls := launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup, stdio: io}
+	if direct != nil {
+		if ls.execPlan, err = direct.File(); err != nil {
+			return nil, err
+		}
+		defer ls.execPlan.Close()
+	}
 	l, err := withInitialAffinity(o.Process, func() (*launched, error) {
-		return launch(c, launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup, stdio: io}, plan)
+		return launch(c, ls, plan)
 	})
 	if err != nil {
 		return l, err
@@ -146,11 +157,10 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 			return l, err
 		}
 	}
-	spec := *c.state.Config
-	spec.Process = o.Process
-	cfg := &protocol.InitConfig{Spec: &spec, Exec: true, PreserveFds: o.PreserveFds, State: c.state.Spec(state.Running)}
-	if err := protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindConfig, Config: cfg}); err != nil {
-		return l, err
+	if direct == nil {
+		if err := c.sendExecConfig(l, o); err != nil {
+			return l, err
+		}
 	}
 	if err := c.awaitExec(l.sync, state.Running); err != nil {
 		return l, err
@@ -158,6 +168,24 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	phases.done("exec", "program started")
 	l.logs.flush()
 	return l, publishPid(l.pid, l.pidfd, o.PidFile, o.PidfdSocket)
+}
+
+// sendExecConfig gives `berth init` the process to set up, when it was not planned for the C
+// constructor alone.
+func (c *Container) sendExecConfig(l *launched, o *ExecOptions) error {
+	spec := *c.state.Config
+	spec.Process = o.Process
+	cfg := &protocol.InitConfig{Spec: &spec, Exec: true, PreserveFds: o.PreserveFds, State: c.state.Spec(state.Running)}
+	if l := spec.Linux; l != nil {
+		f, err := c.execFilter(l.Seccomp)
+		if err != nil {
+			return err
+		}
+		if f != nil {
+			cfg.Seccomp, _ = f.MarshalBinary()
+		}
+	}
+	return protocol.Send(l.sync, &protocol.Message{Kind: protocol.KindConfig, Config: cfg})
 }
 
 // withInitialAffinity runs start with this thread bound to process.execCPUAffinity.initial, so

@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 )
 
 // Kill sends sig to the container's init, or with all to every process of the container.
@@ -59,6 +61,12 @@ func (c *Container) signalAll(sig unix.Signal) error {
 		}
 	}
 	if !c.state.OwnPidNS {
+		if errors.Is(err, cgroups.ErrNoCgroup) {
+			// Rootless, neither a cgroup nor a PID namespace: nothing tells which of the
+			// user's processes are the container's. Init has the signal.
+			slog.Warn("only init was signalled: the container has neither a cgroup nor a PID namespace of its own", "id", c.state.ID, "signal", unix.SignalName(sig))
+			return nil
+		}
 		return fmt.Errorf("send %s to every process: %w", unix.SignalName(sig), err)
 	}
 	slog.Debug("signal the PID namespace instead of the cgroup", "id", c.state.ID, "error", err)
@@ -89,27 +97,44 @@ func (c *Container) signalLeftovers(sig unix.Signal) error {
 // signalPidNS signals every process that shares init's PID namespace; only for a container with
 // its own (the host's would take every process of the machine).
 func (c *Container) signalPidNS(sig unix.Signal) error {
-	ns, err := os.Readlink("/proc/" + strconv.Itoa(c.state.Pid) + "/ns/pid")
+	pids, err := c.pidNSMembers()
 	if err != nil {
-		return fmt.Errorf("init's PID namespace: %w", err)
-	}
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return fmt.Errorf("list processes: %w", err)
+		return err
 	}
 	var errs []error
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == c.state.Pid {
-			continue // not a process, or init, signalled by Kill through its pidfd
-		}
-		other, err := os.Readlink("/proc/" + e.Name() + "/ns/pid")
-		if err != nil || other != ns {
-			continue // gone meanwhile, or someone else's
+	for _, pid := range pids {
+		if pid == c.state.Pid {
+			continue // init, signalled by Kill through its pidfd
 		}
 		if err := unix.Kill(pid, sig); err != nil && !errors.Is(err, unix.ESRCH) {
 			errs = append(errs, fmt.Errorf("pid %d: %w", pid, err))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// pidNSMembers lists the host PIDs of the processes in init's PID namespace, init included, in
+// increasing order: the container's processes when it has no cgroup to ask (rootless).
+func (c *Container) pidNSMembers() ([]int, error) {
+	ns, err := os.Readlink("/proc/" + strconv.Itoa(c.state.Pid) + "/ns/pid")
+	if err != nil {
+		return nil, fmt.Errorf("init's PID namespace: %w", err)
+	}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil, fmt.Errorf("list processes: %w", err)
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue // not a process
+		}
+		other, err := os.Readlink("/proc/" + e.Name() + "/ns/pid")
+		if err != nil || other != ns {
+			continue // gone meanwhile, or someone else's
+		}
+		pids = append(pids, pid)
+	}
+	return pids, nil
 }

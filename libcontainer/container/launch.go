@@ -40,6 +40,9 @@ type launchSpec struct {
 	// subCgroup: sub-cgroups of the container's to join instead (exec --cgroup).
 	subCgroup map[string]string
 	stdio     *stdio // fds 0-2 (initStdio)
+	// execPlan: exec's process for the C constructor to run without `berth init`'s Go part
+	// (directExecPlan), or nil.
+	execPlan *os.File
 }
 
 // launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
@@ -87,6 +90,10 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	}
 	add(protocol.EnvLogFd, logChild)
 	env.Set(protocol.EnvLogLevel, logStreamLevel(slog.Default()))
+	if ls.execPlan != nil {
+		add(protocol.EnvExecPlanFd, ls.execPlan)
+		env.Set(protocol.EnvNsenter, "1")
+	}
 	nsFiles, nsEnv, err := plan.OpenJoins(3 + len(extra))
 	if err != nil {
 		hostSync.Close()

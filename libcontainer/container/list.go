@@ -3,6 +3,11 @@ package container
 import (
 	"errors"
 	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
 
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
@@ -25,8 +30,30 @@ func List(root string, rootGiven bool) (states []*state.OCIState, broken []error
 		case errors.Is(err, state.ErrCorrupt):
 			broken = append(broken, fmt.Errorf("%s: %w", id, err))
 		case err == nil:
-			states = append(states, c.OCIState())
+			st := c.OCIState()
+			if st.Owner == "" {
+				st.Owner = dirOwner(filepath.Join(root, id))
+			}
+			states = append(states, st)
 		}
 	}
 	return states, broken, nil
+}
+
+// dirOwner names the owner of a container's state directory, as runc's list does: the user who
+// made it (a rootless user's containers show their name), "#UID" when no name is known.
+func dirOwner(path string) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return ""
+	}
+	uid := strconv.FormatUint(uint64(st.Uid), 10)
+	if u, err := user.LookupId(uid); err == nil {
+		return u.Username
+	}
+	return "#" + uid
 }

@@ -3,6 +3,7 @@ package container
 import (
 	"fmt"
 
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/state"
 )
 
@@ -19,6 +20,9 @@ func (c *Container) Pause() error {
 	cg, err := c.cgroup()
 	if err != nil {
 		return err
+	}
+	if cg.Skipped() {
+		return fmt.Errorf("cannot freeze: %w", cgroups.ErrNoCgroup)
 	}
 	if err := cg.Freeze(); err != nil {
 		// A half-frozen cgroup would leave the container neither paused nor running.

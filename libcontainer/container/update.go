@@ -29,6 +29,9 @@ func (c *Container) Update(r *specs.LinuxResources) error {
 	if err != nil {
 		return err
 	}
+	if cg.Skipped() {
+		return fmt.Errorf("cannot update linux.resources: %w", cgroups.ErrNoCgroup)
+	}
 	avail, err := cgroups.AvailableControllers()
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ package exeseal
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 
@@ -38,6 +39,8 @@ func Open() (*os.File, error) {
 	if errOverlay == nil {
 		return f, nil
 	}
+	// Unprivileged (rootless) berth may not mount an overlay: the copy is the way then.
+	slog.Debug("seal own binary: no overlay, copying it into a sealed memfd", "error", errOverlay)
 	f, errMemfd := openMemfd(selfExe)
 	if errMemfd == nil {
 		return f, nil

@@ -102,6 +102,9 @@ func holder(uids, gids []specs.LinuxIDMapping) *exec.Cmd {
 }
 
 func sysProcIDMaps(maps []specs.LinuxIDMapping) []syscall.SysProcIDMap {
+	if maps == nil {
+		return nil // Go writes no map at all (UserNSByHelpers' helpers write them)
+	}
 	out := make([]syscall.SysProcIDMap, len(maps))
 	for i, m := range maps {
 		out[i] = syscall.SysProcIDMap{ContainerID: int(m.ContainerID), HostID: int(m.HostID), Size: int(m.Size)}

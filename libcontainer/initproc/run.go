@@ -273,13 +273,23 @@ func (i *initProcess) prepareProcess() (*process.Program, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Built now, so that a bad linux.seccomp fails create; loaded last, just before execve.
-	if l := i.spec.Linux; l != nil {
-		if i.filter, err = seccomp.Build(l.Seccomp); err != nil {
-			return nil, err
-		}
+	// Ready now, so that a bad linux.seccomp fails create; loaded last, just before execve.
+	if i.filter, err = i.seccompFilter(); err != nil {
+		return nil, err
 	}
 	return prog, nil
+}
+
+// seccompFilter returns linux.seccomp as the host compiled it (InitConfig.Seccomp).
+func (i *initProcess) seccompFilter() (*seccomp.Filter, error) {
+	if l := i.spec.Linux; l == nil || l.Seccomp == nil {
+		return nil, nil
+	}
+	var f seccomp.Filter
+	if err := f.UnmarshalBinary(i.cfg.Seccomp); err != nil {
+		return nil, fmt.Errorf("init: linux.seccomp compiled by the host: %w", err)
+	}
+	return &f, nil
 }
 
 // execProgram is the part after start: the terminal, the switch to the container's user and

@@ -14,12 +14,16 @@
 //     namespaces (linux.netDevices) (Forks): the host then reads a pid frame first and reaps the
 //     intermediate process.
 //
+// Rootless: a user namespace whose mappings an unprivileged user may not write is made by the
+// host beforehand (newuidmap) and turned into a join (JoinUserNS), which takes the slow path.
+//
 // The environment given to init on the slow path is documented in package nsenter; the names
 // are the Env* constants here.
 package namespaces
 
 import (
 	"fmt"
+	"os"
 	"syscall"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -35,6 +39,9 @@ type Plan struct {
 	offsets string // the text for /proc/self/timens_offsets; "" when none
 	// hostActs: the host acts on init's namespaces before configuring it (linux.netDevices).
 	hostActs bool
+	// unprivileged: berth runs as a user, who may map only its own ids and, for gid_map, only
+	// once setgroups is denied in the new user namespace (rootless).
+	unprivileged bool
 }
 
 // entry is one namespace the container gets.
@@ -60,6 +67,7 @@ func PlanFor(s *specs.Spec) (*Plan, error) {
 	p.uidMaps, p.gidMaps = toSysProcIDMaps(s.Linux.UIDMappings), toSysProcIDMaps(s.Linux.GIDMappings)
 	p.offsets = timeOffsetsText(s.Linux.TimeOffsets)
 	p.hostActs = len(s.Linux.NetDevices) > 0
+	p.unprivileged = os.Geteuid() != 0
 	return p, nil
 }
 
@@ -133,15 +141,26 @@ func (p *Plan) SysProcAttr() *syscall.SysProcAttr {
 	if p.New(specs.UserNamespace) {
 		attr.UidMappings = append([]syscall.SysProcIDMap(nil), p.uidMaps...)
 		attr.GidMappings = append([]syscall.SysProcIDMap(nil), p.gidMaps...)
-		// The host is privileged: let the container use setgroups (Go writes "deny" otherwise).
-		attr.GidMappingsEnableSetgroups = true
+		// A privileged host lets the container use setgroups; a user cannot write gid_map
+		// until setgroups is denied (Go writes "deny" when this is false).
+		attr.GidMappingsEnableSetgroups = !p.unprivileged
 		// init starts as the host's root, which the new namespace does not map: become the
-		// namespace's root, so that init holds its capabilities there.
+		// namespace's root, so that init holds its capabilities there. Without setgroups
+		// (rootless), init keeps no supplementary groups: the user's are unmapped anyway.
 		if mapsZero(p.uidMaps) && mapsZero(p.gidMaps) {
-			attr.Credential = &syscall.Credential{Uid: 0, Gid: 0}
+			attr.Credential = &syscall.Credential{Uid: 0, Gid: 0, NoSetGroups: p.unprivileged}
 		}
 	}
 	return attr
+}
+
+// JoinUserNS turns the container's new user namespace into one joined at path: the host made
+// it beforehand, with mappings it could not write from here (rootless, newuidmap). The other
+// new namespaces are then made by nsenter after it joins, so that they belong to it.
+func (p *Plan) JoinUserNS(path string) {
+	if e := p.find(specs.UserNamespace); e != nil && e.path == "" {
+		e.path = path
+	}
 }
 
 // InitMakesCgroupNS reports whether init must unshare a new cgroup namespace itself.

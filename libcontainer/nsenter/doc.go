@@ -27,7 +27,8 @@
 // The variables, what each holds and which are optional are documented once, with their Go
 // names, in package protocol (env.go); nsenter.h defines the same names, and a test compares
 // them. This package reads _BERTH_NSENTER, _BERTH_SYNC_FD, _BERTH_LOG_FD, _BERTH_LOG_LEVEL,
-// _BERTH_CGROUP_FDS, _BERTH_NS_FDS, _BERTH_UNSHARE, _BERTH_TIMENS_OFFSETS and _BERTH_FORK.
+// _BERTH_CGROUP_FDS, _BERTH_NS_FDS, _BERTH_UNSHARE, _BERTH_TIMENS_OFFSETS, _BERTH_FORK and
+// _BERTH_EXEC_PLAN_FD.
 //
 // Parsing is strict and length-checked: unknown types, repeated types or fds, signs, spaces,
 // prefixes, numbers that overflow and over-long values are all rejected. Every variable but
@@ -44,7 +45,14 @@
 //  4. With _BERTH_FORK=1: clone(CLONE_PARENT|SIGCHLD). The child (the real init, a child of the
 //     host berth process, which must reap it) goes on into Go; the parent writes the frame
 //     {"type":"pid","pid":N} (N as the host sees it) and exits 0. The host reaps the parent.
-//  5. Restore dumpable only if no user or pid namespace was joined.
+//  5. Join the cgroups (_BERTH_CGROUP_FDS), in the process that goes on: after the fork, so
+//     that its short-lived parent never counts against the container's pids.max.
+//  6. Restore dumpable only if no user or pid namespace was joined.
+//  7. With _BERTH_EXEC_PLAN_FD (exec only): run the process from the plan (exec.c) and never
+//     return, so no Go runtime starts in the child. The host plans this for every exec that
+//     needs nothing but ids, capabilities, rlimits, cwd, env, a seccomp filter without a
+//     listener and preserved fds (container/execdirect.go); anything else, a terminal or an
+//     LSM label say, goes on into `berth init`.
 //
 // On any failure it writes {"type":"error","error":"nsenter: setns net (fd 7): operation not
 // permitted"} (the step, the namespace, strerror) to the sync fd and exits 1; if there is no

@@ -24,15 +24,16 @@ func TestHeaderNamesMatchGo(t *testing.T) {
 		defined[m[1]] = m[2]
 	}
 	for macro, want := range map[string]string{
-		"ENV_ENABLE":     protocol.EnvNsenter,
-		"ENV_SYNC_FD":    protocol.EnvSyncFd,
-		"ENV_LOG_FD":     protocol.EnvLogFd,
-		"ENV_LOG_LEVEL":  protocol.EnvLogLevel,
-		"ENV_NS_FDS":     protocol.EnvNsFds,
-		"ENV_UNSHARE":    protocol.EnvUnshare,
-		"ENV_OFFSETS":    protocol.EnvTimeOffsets,
-		"ENV_FORK":       protocol.EnvFork,
-		"ENV_CGROUP_FDS": protocol.EnvCgroupFds,
+		"ENV_ENABLE":       protocol.EnvNsenter,
+		"ENV_SYNC_FD":      protocol.EnvSyncFd,
+		"ENV_LOG_FD":       protocol.EnvLogFd,
+		"ENV_LOG_LEVEL":    protocol.EnvLogLevel,
+		"ENV_NS_FDS":       protocol.EnvNsFds,
+		"ENV_UNSHARE":      protocol.EnvUnshare,
+		"ENV_OFFSETS":      protocol.EnvTimeOffsets,
+		"ENV_FORK":         protocol.EnvFork,
+		"ENV_CGROUP_FDS":   protocol.EnvCgroupFds,
+		"ENV_EXEC_PLAN_FD": protocol.EnvExecPlanFd,
 	} {
 		if defined[macro] != want {
 			t.Errorf("nsenter.h %s = %q, want %q", macro, defined[macro], want)
@@ -54,7 +55,7 @@ func TestLogRecords(t *testing.T) {
 		env    []string
 		phases []string
 	}{
-		{"debug, cgroup and unshare", "debug", []string{"_BERTH_CGROUP_FDS=5", "_BERTH_UNSHARE=4000000"}, []string{"cgroup", "namespaces"}},
+		{"debug, cgroup and unshare", "debug", []string{"_BERTH_CGROUP_FDS=5", "_BERTH_UNSHARE=4000000"}, []string{"namespaces", "cgroup"}},
 		{"debug, fork", "debug", []string{"_BERTH_UNSHARE=20000000", "_BERTH_FORK=1"}, []string{"namespaces", "fork"}},
 		{"debug, nothing to do", "debug", nil, nil},
 		{"warn", "warn", []string{"_BERTH_CGROUP_FDS=5", "_BERTH_UNSHARE=4000000"}, nil},

@@ -79,8 +79,11 @@ static void join_all(const struct config *c)
 
 /*
  * join_cgroups moves this process, still its only thread, into the container's cgroups by
- * writing "0" into each hierarchy's tasks file. It comes first: the namespaces joined next and
- * everything init forks from now on are then accounted and limited.
+ * writing "0" into each hierarchy's tasks file. It comes after the fork, in the process that
+ * goes on, and before anything else runs: everything init or an exec'd program forks from now
+ * on is accounted and limited, while the short-lived parent of the fork never is. The kernel
+ * checks pids.max when a task is forked, not when one moves in, so an exec into a container at
+ * its pids limit less one still works.
  */
 static void join_cgroups(const struct config *c)
 {
@@ -213,7 +216,7 @@ static void log_namespaces(const struct config *c, long long start)
 
 /*
  * nsenter_main is the whole C part: parse, scrub the environment, join, unshare, set clocks,
- * fork. It stays non-dumpable (no ptrace, /proc/PID owned by root) while it sits in namespaces
+ * fork, join the cgroups, and for a planned exec run the process (exec.c). It stays non-dumpable (no ptrace, /proc/PID owned by root) while it sits in namespaces
  * that other processes already share, so they cannot reach into it or through /proc/PID/exe to
  * the host binary. Only if it joined neither a user nor a pid namespace is that exposure absent
  * and dumpable restored; otherwise init keeps it until execve resets it for the user's program.
@@ -226,7 +229,6 @@ static void nsenter_main(void)
 
 	ns_parse_config(&c);
 	ns_scrub_env();
-	join_cgroups(&c);
 
 	/*
 	 * Open the offsets file while still dumpable: a non-dumpable process's /proc/self files
@@ -249,8 +251,11 @@ static void nsenter_main(void)
 	log_namespaces(&c, start);
 	if (c.fork)
 		fork_and_report();
+	join_cgroups(&c);
 	if (c.ns_fd[NS_USER] < 0 && c.ns_fd[NS_PID] < 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		ns_die("nsenter: prctl PR_SET_DUMPABLE 1: %s", ns_errstr(errno));
+	if (c.exec_plan_fd >= 0)
+		ns_exec(c.exec_plan_fd);
 }
 
 /* berth_nsenter runs before main in every berth process; one getenv when there is no work. */

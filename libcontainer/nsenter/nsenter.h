@@ -23,6 +23,7 @@
 #define ENV_FORK "_BERTH_FORK"
 #define ENV_SYNC_FD "_BERTH_SYNC_FD"
 #define ENV_CGROUP_FDS "_BERTH_CGROUP_FDS"
+#define ENV_EXEC_PLAN_FD "_BERTH_EXEC_PLAN_FD"
 /* The log stream (protocol/log.go); both are optional and kept for init. */
 #define ENV_LOG_FD "_BERTH_LOG_FD"
 #define ENV_LOG_LEVEL "_BERTH_LOG_LEVEL"
@@ -58,6 +59,7 @@ struct config {
 	int fork;
 	int cgroup_fd[CGROUP_FDS_MAX]; /* open cgroup tasks files to write "0" into */
 	int cgroup_fds;
+	int exec_plan_fd; /* -1 unless exec.c runs the process (no Go runtime) */
 };
 
 /* report.c: the sync fd (-1 until parsed), frames, and failing with an error frame. */
@@ -79,6 +81,9 @@ static inline int ns_log_on(int level)
 {
 	return level >= ns_log_level;
 }
+
+/* exec.c: run the exec'd process from the plan in fd; never returns. */
+void ns_exec(int plan_fd) __attribute__((noreturn));
 
 /* parse.c: read and check the environment into c, then hide it from Go. */
 void ns_parse_config(struct config *c);

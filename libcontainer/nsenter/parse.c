@@ -273,6 +273,28 @@ static void parse_fork(struct config *c)
 		ns_die("nsenter: a pid namespace needs %s=1: it takes in only children", ENV_FORK);
 }
 
+/* parse_exec_plan reads _BERTH_EXEC_PLAN_FD, the plan of an exec run by exec.c. */
+static void parse_exec_plan(struct config *c)
+{
+	const char *s = getenv(ENV_EXEC_PLAN_FD);
+	int fd, i;
+
+	c->exec_plan_fd = -1;
+	if (s == NULL)
+		return;
+	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd || fd == ns_log_fd)
+		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not the sync or log fd",
+		    ENV_EXEC_PLAN_FD);
+	for (i = 0; i < NS_COUNT; i++)
+		if (c->ns_fd[i] == fd)
+			ns_die("nsenter: %s: fd %d is the %s namespace's", ENV_EXEC_PLAN_FD, fd,
+			    ns_kinds[i].name);
+	for (i = 0; i < c->cgroup_fds; i++)
+		if (c->cgroup_fd[i] == fd)
+			ns_die("nsenter: %s: fd %d is a cgroup fd", ENV_EXEC_PLAN_FD, fd);
+	c->exec_plan_fd = fd;
+}
+
 /*
  * ns_scrub_env hides our variables (but not the sync fd, which init reads) from everything after
  * us. Go reads its environment from the pointer array on the initial stack, which environ
@@ -284,7 +306,7 @@ void ns_scrub_env(void)
 {
 	static char empty[] = "";
 	static const char *const names[] = {ENV_ENABLE, ENV_NS_FDS, ENV_UNSHARE, ENV_OFFSETS,
-					    ENV_FORK, ENV_CGROUP_FDS};
+					    ENV_FORK, ENV_CGROUP_FDS, ENV_EXEC_PLAN_FD};
 	char **e;
 	size_t i;
 
@@ -310,4 +332,5 @@ void ns_parse_config(struct config *c)
 	parse_offsets(c);
 	parse_fork(c);
 	parse_cgroup_fds(c);
+	parse_exec_plan(c);
 }

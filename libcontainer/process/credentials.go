@@ -8,6 +8,8 @@ import (
 	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
 
 // SetCredentials switches init to process.user with exactly the capabilities of
@@ -87,6 +89,39 @@ func setres(call uintptr, id uint32) error {
 		return errno
 	}
 	return nil
+}
+
+// CapMasks resolves process.capabilities to bit masks, by the same rules SetCredentials applies
+// them (unknown names skipped, unraisable ambient ones left out), for a process set up without
+// Go (the C exec path); it also returns the kernel's last capability.
+func CapMasks(pc *specs.LinuxCapabilities) (protocol.CapMasks, uint32, error) {
+	var m protocol.CapMasks
+	caps, err := newCapSets(pc)
+	if err != nil {
+		return m, 0, err
+	}
+	last, err := capability.LastCap()
+	if err != nil {
+		return m, 0, fmt.Errorf("capabilities: the kernel's last capability: %w", err)
+	}
+	sets := []struct {
+		which capability.CapType
+		mask  *uint64
+	}{
+		{capability.BOUNDING, &m.Bounding},
+		{capability.EFFECTIVE, &m.Effective},
+		{capability.PERMITTED, &m.Permitted},
+		{capability.INHERITABLE, &m.Inheritable},
+		{capability.AMBIENT, &m.Ambient},
+	}
+	for c := capability.Cap(0); c <= last && c < 64; c++ {
+		for _, s := range sets {
+			if caps.Get(s.which, c) {
+				*s.mask |= 1 << uint(c)
+			}
+		}
+	}
+	return m, uint32(last), nil
 }
 
 // capByName maps "CAP_CHOWN" to the library's capability values; names this kernel lacks are

@@ -8,6 +8,8 @@ import (
 
 	"github.com/moby/sys/capability"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
 
 func TestLookPath(t *testing.T) {
@@ -119,5 +121,42 @@ func TestAddHomeKeepsAGivenHome(t *testing.T) {
 	AddHome(p)
 	if len(p.Env) != 1 {
 		t.Fatalf("env = %v", p.Env)
+	}
+}
+
+// TestCapMasks: the C exec path gets the same sets SetCredentials would apply.
+func TestCapMasks(t *testing.T) {
+	const chown, kill, netRaw = 1 << 0, 1 << 5, 1 << 13
+	tests := []struct {
+		name string
+		caps *specs.LinuxCapabilities
+		want protocol.CapMasks
+	}{
+		{"none", nil, protocol.CapMasks{}},
+		{"sets", &specs.LinuxCapabilities{
+			Bounding:  []string{"CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"},
+			Effective: []string{"CAP_CHOWN"}, Permitted: []string{"CAP_CHOWN", "cap_kill"},
+			Inheritable: []string{"CAP_NET_RAW"},
+		}, protocol.CapMasks{Bounding: chown | kill | netRaw, Effective: chown, Permitted: chown | kill, Inheritable: netRaw}},
+		{"unknown names skipped", &specs.LinuxCapabilities{Bounding: []string{"CAP_NOPE", "CAP_KILL"}},
+			protocol.CapMasks{Bounding: kill}},
+		{"ambient needs permitted and inheritable", &specs.LinuxCapabilities{
+			Permitted: []string{"CAP_CHOWN", "CAP_KILL"}, Inheritable: []string{"CAP_CHOWN"},
+			Ambient: []string{"CAP_CHOWN", "CAP_KILL"},
+		}, protocol.CapMasks{Permitted: chown | kill, Inheritable: chown, Ambient: chown}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, last, err := CapMasks(tt.caps)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("CapMasks = %+v, want %+v", got, tt.want)
+			}
+			if want, _ := capability.LastCap(); last != uint32(want) {
+				t.Errorf("last cap %d, want %d", last, want)
+			}
+		})
 	}
 }

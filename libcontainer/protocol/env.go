@@ -30,6 +30,8 @@ import (
 //	_BERTH_FORK=1             fork once at the end; required when a pid namespace is joined or
 //	                          new, also asked for when the host waits for the namespaces
 //	                          (netDevices)
+//	_BERTH_EXEC_PLAN_FD=N     exec only: a sealed memfd holding an ExecPlan (execplan.go); the
+//	                          constructor then runs the process itself and never returns
 const (
 	EnvSyncFd      = "_BERTH_SYNC_FD"
 	EnvStartFd     = "_BERTH_START_FD"
@@ -42,6 +44,7 @@ const (
 	EnvTimeOffsets = "_BERTH_TIMENS_OFFSETS"
 	EnvFork        = "_BERTH_FORK"
 	EnvCgroupFds   = "_BERTH_CGROUP_FDS"
+	EnvExecPlanFd  = "_BERTH_EXEC_PLAN_FD"
 )
 
 // Env is init's environment as the host builds it: each variable at most once, whoever sets it

@@ -148,6 +148,9 @@ type InitConfig struct {
 	NewCgroupNS bool `json:"newCgroupNS,omitempty"`
 	// InCgroupNS: the container has its own cgroup namespace, new or joined.
 	InCgroupNS bool `json:"inCgroupNS,omitempty"`
+	// Seccomp: linux.seccomp compiled by the host (seccomp.Filter's MarshalBinary), while init
+	// started; init only loads it.
+	Seccomp []byte `json:"seccomp,omitempty"`
 }
 
 // ErrTooLarge: a message over MaxFrame, which the other side would refuse.

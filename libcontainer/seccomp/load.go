@@ -45,6 +45,16 @@ func (f *Filter) Load() (notifyFd *os.File, err error) {
 	return os.NewFile(fd, "seccomp-notify"), nil
 }
 
+// Program returns the BPF program and the seccomp(2) flags for a process that loads the filter
+// itself, single-threaded and without a listener (the C exec path, nsenter/exec.c). A nil
+// Filter has an empty program.
+func (f *Filter) Program() ([]unix.SockFilter, uintptr) {
+	if f == nil {
+		return nil, 0
+	}
+	return f.prog, f.flags &^ unix.SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+}
+
 // install makes the seccomp(2) call. With TSYNC but without TSYNC_ESRCH the kernel reports a
 // thread it could not synchronise as a positive return value instead of an error.
 func (f *Filter) install(flags uintptr) (uintptr, error) {

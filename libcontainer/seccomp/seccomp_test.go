@@ -373,3 +373,23 @@ func FuzzBuild(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkBuild: compiling a profile the size of a default one, what create (in init) and
+// every exec (on the host) pay.
+func BenchmarkBuild(b *testing.B) {
+	for _, bc := range []struct {
+		name    string
+		profile *specs.LinuxSeccomp
+	}{
+		{"default-like", loadProfile(b, "testdata/profile-default-like.json")},
+		{"every-syscall", bigProfile()},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Build(bc.profile); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -87,7 +88,7 @@ func Create(root, id string, first *State) (*Dir, error) {
 		return nil, err
 	}
 	if err := os.MkdirAll(root, 0o711); err != nil {
-		return nil, fmt.Errorf("state root: %w", err)
+		return nil, fmt.Errorf("state root: %w%s", err, rootHint(err))
 	}
 	path := filepath.Join(root, id)
 	if _, err := os.Lstat(path); err == nil {
@@ -95,7 +96,7 @@ func Create(root, id string, first *State) (*Dir, error) {
 	}
 	tmp, err := os.MkdirTemp(root, ".creating-"+id+"-")
 	if err != nil {
-		return nil, fmt.Errorf("state dir: %w", err)
+		return nil, fmt.Errorf("state dir: %w%s", err, rootHint(err))
 	}
 	if err := os.Chmod(tmp, 0o711); err != nil {
 		os.RemoveAll(tmp)
@@ -121,6 +122,14 @@ func Create(root, id string, first *State) (*Dir, error) {
 	}
 	d.Path = path
 	return d, nil
+}
+
+// rootHint tells a user who may not write the state root where a user's state goes.
+func rootHint(err error) string {
+	if !errors.Is(err, fs.ErrPermission) || os.Geteuid() == 0 {
+		return ""
+	}
+	return " (as a user, set XDG_RUNTIME_DIR to a directory of yours, or give --root)"
 }
 
 // Open locks the state directory of an existing container. It waits for other berth commands on

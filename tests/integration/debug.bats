@@ -73,16 +73,28 @@ assert_phase() {
 	assert_phase 'op=start' 'phase=exec'
 }
 
-@test "--debug exec relays the C part's joins and init's exec" {
+@test "--debug exec relays the C part's joins and its exec, with no Go init for a plain process" {
 	requires_berth
 	update_config '.process.args = ["sleep", "100"]'
 	run_detached "$ID"
 	run berth --debug exec "$ID" true
 	assert_success
 	assert_phase "id=$ID" 'src=nsenter' 'phase=namespaces' 'joined [a-z,]*mnt'
-	assert_phase 'src=init' 'phase=exec' 'msg="exec /bin/true"'
+	assert_phase 'src=nsenter' 'phase=credentials'
+	assert_phase 'src=nsenter' 'phase=exec' 'msg="exec /bin/true"'
+	refute_output --partial 'src=init'
 	assert_phase 'op=exec' 'phase=clone'
 	assert_phase 'op=exec' 'phase=wait' 'status=0'
+}
+
+@test "--debug exec of a process with what only init does (a personality) goes through init" {
+	requires_berth
+	update_config '.process.args = ["sleep", "100"] | .linux.personality = {"domain": "LINUX32"}'
+	run_detached "$ID"
+	run berth --debug exec "$ID" true
+	assert_success
+	assert_phase 'src=init' 'phase=config'
+	assert_phase 'src=init' 'phase=exec' 'msg="exec /bin/true"'
 }
 
 @test "--debug --log-format json --log FILE: JSON lines at level debug" {
