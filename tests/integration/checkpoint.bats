@@ -168,11 +168,11 @@ wait_counter_above() {
 	update_config '.process.args = ["sh", "-c", "i=0; while true; do i=$((i + 1)); echo $i; sleep 0.2; done"]'
 	# Pipes, as containerd's shim and podman's conmon give: criu saves what is in them, and
 	# restore hands the restored process its own stdout in their place.
-	berth run -d --bundle "$BUNDLE" "$ID" </dev/null 2>&1 3>&- > >(exec 3>&-; cat >"$BATS_TEST_TMPDIR/before")
+	berth run -d --bundle "$BUNDLE" "$ID" </dev/null 3>&- > >(exec 3>&-; cat >"$BATS_TEST_TMPDIR/before") 2>&1
 	for ((i = 0; i < 100; i++)); do [[ -s $BATS_TEST_TMPDIR/before ]] && break; sleep 0.1; done
 	berth checkpoint --image-path "$IMAGES" "$ID"
 	"$BERTH_BIN" --root "$BERTH_ROOT" restore --image-path "$IMAGES" --bundle "$BUNDLE" -d "$ID" \
-		</dev/null 2>&1 3>&- > >(exec 3>&-; cat >"$BATS_TEST_TMPDIR/after") ||
+		</dev/null 3>&- > >(exec 3>&-; cat >"$BATS_TEST_TMPDIR/after") 2>&1 ||
 		fail "restore failed: $(tail -n 30 "$IMAGES/restore.log")"
 	for ((i = 0; i < 100; i++)); do [[ -s $BATS_TEST_TMPDIR/after ]] && break; sleep 0.1; done
 	last=$(tail -n 1 "$BATS_TEST_TMPDIR/before")
