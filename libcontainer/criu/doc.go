@@ -5,6 +5,9 @@
 // The container-level flow (locking, state, cgroups, what a failure leaves) is in
 // libcontainer/container/checkpoint.go; this package holds no container state.
 //
+// Restore runs criu in a mount namespace of its own (mountns.go), where the rootfs is bound for
+// it: criu's temporary mounts never propagate to a host whose mounts are shared.
+//
 // Images: criu's own files, plus stdio.json, berth's record of init's fds 0-2 at dump time, so
 // that restore can hand the restored process its caller's stdio in place of the pipes and files
 // it had.
