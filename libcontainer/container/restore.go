@@ -70,11 +70,12 @@ func restore(o *RestoreOptions) (c *Container, err error) {
 	if err != nil {
 		return c, err
 	}
+	c.state.Pid = pid // from here on, a failure kills what criu restored
 	st, err := sys.ReadProcStat(pid)
 	if err != nil {
 		return c, fmt.Errorf("restored init (pid %d): %w", pid, err)
 	}
-	c.state.Pid, c.state.StartTime, c.state.Creating = pid, st.StartTime, false
+	c.state.StartTime, c.state.Creating = st.StartTime, false
 	// criu puts the tasks back in their cgroups (the same paths: same config, same ID); init
 	// is placed again for a systemd scope, or a --manage-cgroups-mode ignore.
 	if err := c.cg.Apply(pid); err != nil {
