@@ -3,6 +3,7 @@ module github.com/berth-runtime/berth
 go 1.26.8
 
 require (
+	github.com/checkpoint-restore/go-criu/v7 v7.2.0
 	github.com/containerd/console v1.0.5
 	github.com/cyphar/filepath-securejoin v0.7.0
 	github.com/moby/sys/capability v0.5.0
@@ -13,6 +14,7 @@ require (
 	github.com/vishvananda/netlink v1.3.1
 	github.com/vishvananda/netns v0.0.5
 	golang.org/x/sys v0.50.0
+	google.golang.org/protobuf v1.34.2
 )
 
 require (

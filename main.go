@@ -62,7 +62,7 @@ func newApp() *cli.App {
 			&cli.StringFlag{Name: "log-format", Value: "text", Usage: "set the log format ('text' or 'json')"},
 			&cli.BoolFlag{Name: "debug", Usage: "enable debug logging"},
 			&cli.BoolFlag{Name: "systemd-cgroup", Usage: "enable systemd cgroup support"},
-			&cli.StringFlag{Name: "criu", Value: "criu", Usage: "path to the criu binary used for checkpoint and restore (not supported yet)"},
+			&cli.StringFlag{Name: "criu", Value: "criu", Usage: "path to the criu binary used for checkpoint and restore"},
 			&cli.StringFlag{Name: "rootless", Value: "auto", Usage: "rootless mode, which skips cgroups berth may not write: 'true', 'false' or 'auto' (rootless unless root)"},
 		},
 		Before:          before,

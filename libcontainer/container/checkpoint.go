@@ -1,17 +1,61 @@
 package container
 
-import "errors"
+import (
+	"fmt"
 
-// ErrCheckpointUnsupported is what checkpoint and restore answer for now. They need criu, driven
-// through github.com/checkpoint-restore/go-criu, and the criu this project is tested with (3.17)
-// cannot dump a process on the 6.18 kernel of its machines (a vDSO error), so nothing could test
-// an implementation yet. The commands exist, with their flags, so that a client asking for them
-// gets this one clear line instead of an unknown command.
-var ErrCheckpointUnsupported = errors.New("checkpoint/restore is not supported yet")
+	"github.com/berth-runtime/berth/libcontainer/criu"
+	"github.com/berth-runtime/berth/libcontainer/state"
+)
 
-// Checkpoint would save the state of container id to images with criu (criuPath: the global
-// --criu flag).
-func Checkpoint(root, id, criuPath string) error { return ErrCheckpointUnsupported }
+// Checkpoint saves container id's processes to criu images (libcontainer/criu). Without
+// --leave-running or --pre-dump, criu kills them once saved and the container is then removed,
+// as runc does, so that `restore` can bring it back under the same ID. On failure the container
+// is as it was: criu resumes the tasks it had stopped.
+func Checkpoint(root, id, criuPath string, o *criu.Options) error {
+	c, err := Open(root, id)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	status := c.Status()
+	if status != string(state.Running) && status != Paused {
+		return fmt.Errorf("cannot checkpoint a container that is %s", status)
+	}
+	if o.ImagePath == "" {
+		return fmt.Errorf("--image-path is required")
+	}
+	req := &criu.DumpRequest{
+		Bin: criuPath, Opts: o, Pid: c.state.Pid, Rootfs: c.state.Rootfs, Spec: c.state.Config,
+	}
+	if status == Paused {
+		// criu cannot seize frozen tasks one by one: it thaws them itself through the freezer.
+		if req.FreezeCgroup, err = c.freezerDir(); err != nil {
+			return err
+		}
+	}
+	phases := newPhaseLog("checkpoint", id)
+	if err := criu.Dump(req); err != nil {
+		return err
+	}
+	phases.done("dump", "criu saved the container", "images", o.ImagePath)
+	if o.LeaveRunning || o.PreDump {
+		return nil
+	}
+	// criu killed the tasks; kill whatever it left and wait for init before removing the rest.
+	if err := c.killEverything(); err != nil {
+		return err
+	}
+	return c.destroy()
+}
 
-// Restore would start container id again from criu images.
-func Restore(root, id, criuPath string) error { return ErrCheckpointUnsupported }
+// freezerDir is the cgroup directory whose freezer pauses the container.
+func (c *Container) freezerDir() (string, error) {
+	cg, err := c.cgroup()
+	if err != nil {
+		return "", err
+	}
+	if dir := cg.Path("freezer"); dir != "" {
+		return dir, nil
+	}
+	return cg.Path(""), nil
+}

@@ -1,5 +1,6 @@
 // Package container holds the operations on a container, as the host sees them: create, start,
-// run, exec, kill, delete, state, list, ps, pause, resume, update, events (stats) and gc, with what
+// run, exec, kill, delete, state, list, ps, pause, resume, update, events (stats), gc, checkpoint
+// and restore (through libcontainer/criu), with what
 // they share: launching init (launch.go), its stdio, its log stream and the pid it publishes.
 // Each operation locks the container's state directory for
 // as long as it works, so commands on the same ID never interleave.

@@ -17,13 +17,15 @@ IMAGE_SIZE=${BERTH_VM_IMAGE_SIZE:-4G}
 SUITE=bookworm # the host's release, so the host-built berth finds the same glibc and libseccomp
 
 # What the guest needs: systemd as PID 1 with dbus and AppArmor, a kernel, what bats and the
-# test helpers call, and runc to check the VM tests themselves (BERTH_BIN=/usr/sbin/runc).
+# test helpers call, runc to check the VM tests themselves (BERTH_BIN=/usr/sbin/runc), and criu
+# for checkpoint.bats (the host's 6.18 kernel defeats Debian's criu; the guest's 6.1 does not) with
+# iptables, which criu runs to lock the network of a container while it dumps it.
 GUEST_PACKAGES=(
 	systemd systemd-sysv dbus udev kmod apparmor
 	linux-image-amd64 initramfs-tools
 	bats bats-assert bats-support
 	busybox-static jq iproute2 procps util-linux mawk time
-	libseccomp2 runc
+	libseccomp2 runc criu iptables
 )
 HOST_PACKAGES=(debootstrap qemu-system-x86 qemu-utils e2fsprogs)
 
