@@ -17,9 +17,11 @@ teardown() {
 	: >"$BERTH_ROOT/c1/state.json"
 	# Root and cwd elsewhere: only the open fd ties it to the test.
 	(cd / && exec sleep 1000 3<"$BERTH_ROOT/c1/state.json" </dev/null >/dev/null 2>&1) &
-	local pid=$!
-	rm -rf "${BERTH_ROOT:?}/c1"
-	sleep 0.2
+	local pid=$! i
+	for ((i = 0; i < 100; i++)); do
+		[[ $(readlink "/proc/$pid/fd/3") == "$BERTH_ROOT/c1/state.json" ]] && break
+		sleep 0.05
+	done
 	run _leaked_fds
 	assert_output --regexp "^$pid sleep: fd 3 -> $BERTH_ROOT/c1/state.json"
 	run _all_leaks
