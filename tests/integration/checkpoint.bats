@@ -11,8 +11,10 @@ setup() {
 	berth_setup
 	IMAGES=$BATS_TEST_TMPDIR/images
 	# A counter the tests can read from the host: one line per tick in /tmp/count of the
-	# container's rootfs, which checkpoint and restore must carry on from where it was.
-	setup_bundle sh -c 'i=0; while true; do i=$((i + 1)); echo $i >/tmp/count; sleep 0.2; done'
+	# container's rootfs, which checkpoint and restore must carry on from where it was. Written
+	# to a new file and renamed over the old, so that a checkpoint between the truncation and
+	# the write cannot leave it empty.
+	setup_bundle sh -c 'i=0; while true; do i=$((i + 1)); echo $i >/tmp/count.new; mv /tmp/count.new /tmp/count; sleep 0.2; done'
 	update_config '.root.readonly = false'
 }
 
@@ -43,7 +45,9 @@ $(tail -n 30 "$IMAGES/restore.log" 2>/dev/null)"
 
 # counter: the container's counter, read through its rootfs.
 counter() {
-	cat "$BUNDLE/rootfs/tmp/count" 2>/dev/null || echo 0
+	local n
+	n=$(cat "$BUNDLE/rootfs/tmp/count" 2>/dev/null)
+	echo "${n:-0}"
 }
 
 # wait_counter_above N: poll until the counter passes N (10 s at most).
@@ -212,7 +216,7 @@ wait_counter_above() {
 	in_vm
 	requires_outside_stdio
 	mkdir -p "$BATS_TEST_TMPDIR/data"
-	setup_bundle sh -c 'i=0; while true; do i=$((i + 1)); echo $i >/data/count; sleep 0.2; done'
+	setup_bundle sh -c 'i=0; while true; do i=$((i + 1)); echo $i >/data/count.new; mv /data/count.new /data/count; sleep 0.2; done'
 	update_config '.root.readonly = false | .mounts += [{destination: "/data", type: "bind", source: $src, options: ["rbind", "rw"]}]' \
 		--arg src "$BATS_TEST_TMPDIR/data"
 	run_detached "$ID"
