@@ -3,11 +3,9 @@ package idmap
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 
@@ -32,30 +30,15 @@ func UserNSByHelpers(uids, gids []specs.LinuxIDMapping) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("linux.uidMappings: an unprivileged user needs newuidmap and newgidmap (Debian package uidmap) to map more than its own ids: %w", err)
 	}
-	runtime.LockOSThread() // the holder's tracer is this thread (see UserNS)
-	defer runtime.UnlockOSThread()
-	cmd := holder(nil, nil)
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("new user namespace: %w", err)
-	}
-	defer func() {
-		if err := cmd.Process.Kill(); err != nil {
-			slog.Warn("new user namespace: kill the holder process", "pid", cmd.Process.Pid, "error", err)
+	return withHolder(nil, nil, func(pid int) error {
+		if err := runHelper(uidTool, pid, uids); err != nil {
+			return fmt.Errorf("linux.uidMappings %s: %w", FormatMappings(uids), err)
 		}
-		_ = cmd.Wait()
-	}()
-	pid := cmd.Process.Pid
-	if err := runHelper(uidTool, pid, uids); err != nil {
-		return nil, fmt.Errorf("linux.uidMappings %s: %w", FormatMappings(uids), err)
-	}
-	if err := runHelper(gidTool, pid, gids); err != nil {
-		return nil, fmt.Errorf("linux.gidMappings %s: %w", FormatMappings(gids), err)
-	}
-	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/user", pid))
-	if err != nil {
-		return nil, fmt.Errorf("new user namespace: %w", err)
-	}
-	return f, nil
+		if err := runHelper(gidTool, pid, gids); err != nil {
+			return fmt.Errorf("linux.gidMappings %s: %w", FormatMappings(gids), err)
+		}
+		return nil
+	})
 }
 
 // runHelper runs newuidmap or newgidmap for pid; its complaint (usually that /etc/subuid grants

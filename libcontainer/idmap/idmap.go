@@ -59,6 +59,13 @@ func explainSetattr(err error) error {
 // UserNS returns an fd of a new user namespace with the given mappings. No process is left in
 // it: the namespace lives as long as the fd.
 func UserNS(uids, gids []specs.LinuxIDMapping) (*os.File, error) {
+	return withHolder(uids, gids, func(int) error { return nil })
+}
+
+// withHolder starts a holder whose new user namespace gets uids and gids (nil: none yet),
+// calls mapIDs with its PID (to write the mappings from outside), and returns the namespace
+// open: it lives as long as the fd. The holder is killed and reaped before it returns.
+func withHolder(uids, gids []specs.LinuxIDMapping, mapIDs func(pid int) error) (*os.File, error) {
 	// The tracer of a PTRACE_TRACEME child is the thread that forked it; keep this goroutine
 	// on it until the child is reaped.
 	runtime.LockOSThread()
@@ -76,8 +83,10 @@ func UserNS(uids, gids []specs.LinuxIDMapping) (*os.File, error) {
 		}
 		_ = cmd.Wait()
 	}()
-	path := fmt.Sprintf("/proc/%d/ns/user", cmd.Process.Pid)
-	f, err := os.Open(path)
+	if err := mapIDs(cmd.Process.Pid); err != nil {
+		return nil, err
+	}
+	f, err := os.Open(fmt.Sprintf("/proc/%d/ns/user", cmd.Process.Pid))
 	if err != nil {
 		return nil, fmt.Errorf("new user namespace: %w", err)
 	}

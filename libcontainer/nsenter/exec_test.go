@@ -20,12 +20,7 @@ import (
 // no namespace is joined. It returns the frames the host got, the exit code and the output.
 func execPlanRun(t *testing.T, plan []byte) (frames []map[string]any, code int, stdout string) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, child := os.NewFile(uintptr(fds[0]), "host"), os.NewFile(uintptr(fds[1]), "child")
-	defer host.Close()
+	host, child := testutil.SocketPair(t)
 	planFile := sealed(t, plan)
 	defer planFile.Close()
 	var out, errOut bytes.Buffer
