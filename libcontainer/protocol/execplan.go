@@ -93,11 +93,7 @@ func (p *ExecPlan) Encode() []byte {
 	u32(p.PreserveFds)
 	u32(p.SeccompFlags)
 	u32(uint32(len(p.Seccomp)))
-	for _, ins := range p.Seccomp {
-		b = binary.NativeEndian.AppendUint16(b, ins.Code)
-		b = append(b, ins.Jt, ins.Jf)
-		u32(ins.K)
-	}
+	b = AppendBPF(b, p.Seccomp)
 	str(p.Cwd)
 	strs(p.Args)
 	strs(p.Env)
@@ -122,4 +118,29 @@ func (p *ExecPlan) File() (*os.File, error) {
 		return nil, fmt.Errorf("exec plan: %w", os.NewSyscallError("fcntl F_ADD_SEALS", err))
 	}
 	return f, nil
+}
+
+// AppendBPF appends prog as 8 bytes per instruction (u16 code, u8 jt, u8 jf, u32 k), native
+// byte order: struct sock_filter as the kernel and nsenter/exec.c read it. One encoding for
+// the exec plan and for seccomp's own kept filter.
+func AppendBPF(b []byte, prog []unix.SockFilter) []byte {
+	for _, ins := range prog {
+		b = binary.NativeEndian.AppendUint16(b, ins.Code)
+		b = append(b, ins.Jt, ins.Jf)
+		b = binary.NativeEndian.AppendUint32(b, ins.K)
+	}
+	return b
+}
+
+// DecodeBPF reads what AppendBPF wrote; b must hold whole instructions.
+func DecodeBPF(b []byte) ([]unix.SockFilter, error) {
+	if len(b)%8 != 0 {
+		return nil, fmt.Errorf("BPF program of %d bytes: not whole instructions", len(b))
+	}
+	prog := make([]unix.SockFilter, len(b)/8)
+	for i := range prog {
+		ins := b[i*8:]
+		prog[i] = unix.SockFilter{Code: binary.NativeEndian.Uint16(ins), Jt: ins[2], Jf: ins[3], K: binary.NativeEndian.Uint32(ins[4:])}
+	}
+	return prog, nil
 }

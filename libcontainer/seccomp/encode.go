@@ -4,7 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 
-	"golang.org/x/sys/unix"
+	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
 
 // filterMagic starts an encoded Filter ("BSF1"): a container's execs compile its linux.seccomp
@@ -23,12 +23,7 @@ func (f *Filter) MarshalBinary() ([]byte, error) {
 	}
 	b = binary.NativeEndian.AppendUint32(b, notify)
 	b = binary.NativeEndian.AppendUint32(b, uint32(len(f.prog)))
-	for _, ins := range f.prog {
-		b = binary.NativeEndian.AppendUint16(b, ins.Code)
-		b = append(b, ins.Jt, ins.Jf)
-		b = binary.NativeEndian.AppendUint32(b, ins.K)
-	}
-	return b, nil
+	return protocol.AppendBPF(b, f.prog), nil
 }
 
 var errBadEncoding = errors.New("seccomp: not an encoded filter")
@@ -46,10 +41,9 @@ func (f *Filter) UnmarshalBinary(b []byte) error {
 	if notify > 1 || n == 0 || n > 4096 || uint64(len(body)) != uint64(n)*8 {
 		return errBadEncoding
 	}
-	prog := make([]unix.SockFilter, n)
-	for i := range prog {
-		ins := body[i*8:]
-		prog[i] = unix.SockFilter{Code: binary.NativeEndian.Uint16(ins), Jt: ins[2], Jf: ins[3], K: binary.NativeEndian.Uint32(ins[4:])}
+	prog, err := protocol.DecodeBPF(body)
+	if err != nil {
+		return errBadEncoding
 	}
 	*f = Filter{prog: prog, flags: uintptr(flags), notify: notify == 1}
 	return nil
