@@ -102,7 +102,7 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	defer closeAll(nsFiles)
 	extra = append(extra, nsFiles...)
 	attr := plan.SysProcAttr()
-	cgFiles, cgDir, cgEnv, err := cgroupJoin(c, ls.subCgroup, attr, 3+len(extra))
+	cgPass, cgKeep, cgEnv, err := cgroupJoin(c, ls.subCgroup, plan, attr, 3+len(extra))
 	if err == nil {
 		err = setAll(&env, append(nsEnv, cgEnv...))
 	}
@@ -110,8 +110,8 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 		hostSync.Close()
 		return nil, err
 	}
-	defer closeAll(append(cgFiles, cgDir...))
-	extra = append(extra, cgFiles...)
+	defer closeAll(append(cgPass, cgKeep...))
+	extra = append(extra, cgPass...)
 
 	// init runs from a sealed view of berth's binary, never the host file (CVE-2019-5736). It
 	// is the last extra file, so its number in the child is known however os/exec shuffles fds;
@@ -155,11 +155,12 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	return l, nil
 }
 
-// cgroupJoin arranges for init to be in its cgroup before it runs any Go code: on v2 clone3
-// places it there (CLONE_INTO_CGROUP); on v1 the nsenter constructor writes into the tasks
-// files given here as fds firstFd, firstFd+1, ... The v2 directory is only for clone3: it
-// stays open until init is started and is not passed on.
-func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, firstFd int) (tasks, v2dir []*os.File, env []string, err error) {
+// cgroupJoin arranges for init to be in its cgroup before it runs any Go code. On v1 the
+// nsenter constructor writes into the tasks files passed on (fds firstFd, firstFd+1, ...). On v2
+// clone3 places it there: nsenter's own fork when it forks after joining only (exec), so its
+// short-lived parent never counts against pids.max; otherwise the host's clone3
+// (CLONE_INTO_CGROUP), with the directory kept open until init is started, not passed on.
+func cgroupJoin(c *Container, sub map[string]string, plan *namespaces.Plan, attr *syscall.SysProcAttr, firstFd int) (pass, keep []*os.File, env []string, err error) {
 	if c.cg == nil || !c.cg.JoinsItself() {
 		return nil, nil, nil, nil
 	}
@@ -167,19 +168,27 @@ func cgroupJoin(c *Container, sub map[string]string, attr *syscall.SysProcAttr, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if dir != nil {
+	pass = tasks
+	if len(tasks) > 0 {
+		fds := make([]string, len(tasks))
+		for i := range tasks {
+			fds[i] = strconv.Itoa(firstFd + i)
+		}
+		env = append(env, protocol.EnvCgroupFds+"="+strings.Join(fds, ","))
+	}
+	switch {
+	case dir == nil:
+	case plan.OnlyJoins():
+		env = append(env, protocol.EnvCgroupDirFd+"="+strconv.Itoa(firstFd+len(pass)))
+		pass = append(pass, dir)
+	default:
 		attr.UseCgroupFD, attr.CgroupFD = true, int(dir.Fd())
-		v2dir = []*os.File{dir}
+		keep = []*os.File{dir}
 	}
-	if len(tasks) == 0 {
-		return nil, v2dir, nil, nil
+	if len(env) > 0 {
+		env = append([]string{protocol.EnvNsenter + "=1"}, env...)
 	}
-	fds := make([]string, len(tasks))
-	for i := range tasks {
-		fds[i] = strconv.Itoa(firstFd + i)
-	}
-	env = []string{protocol.EnvNsenter + "=1", protocol.EnvCgroupFds + "=" + strings.Join(fds, ",")}
-	return tasks, v2dir, env, nil
+	return pass, keep, env, nil
 }
 
 // setAll sets each NAME=value of vars in env: the namespace plan and the cgroup join may both

@@ -127,6 +127,22 @@ func (p *Plan) Forks() bool {
 	return p.NeedsNsenter() && (p.Has(specs.PIDNamespace) || p.hostActs)
 }
 
+// OnlyJoins reports whether nsenter forks and every namespace is joined, none made: then its
+// fork can go straight into a cgroup v2 directory (_BERTH_CGROUP_DIR_FD), with the user and
+// cgroup namespaces joined after it. A namespace made before the fork would be made outside
+// the container's cgroup or user namespace.
+func (p *Plan) OnlyJoins() bool {
+	if !p.Forks() {
+		return false
+	}
+	for _, e := range p.entries {
+		if e.path == "" {
+			return false
+		}
+	}
+	return true
+}
+
 // SysProcAttr returns the clone flags and id maps for exec.Cmd. The fast path puts every new
 // namespace here; the slow path only a new user namespace, the rest is nsenter's.
 func (p *Plan) SysProcAttr() *syscall.SysProcAttr {

@@ -18,7 +18,8 @@
 // _BERTH_NSENTER=1 is set. The host sets it (package container's launch, from the namespace plan
 // and the cgroup join) when a namespace is joined by path or a new time namespace is asked for
 // (Plan.OpenJoins), and when init must join cgroup v1 hierarchies before any Go code runs
-// (_BERTH_CGROUP_FDS; on cgroup v2 clone3 places init instead). With every namespace new and
+// (_BERTH_CGROUP_FDS; on cgroup v2 clone3 places init instead, the host's or, when nsenter forks
+// after joining only, as for exec, nsenter's own: _BERTH_CGROUP_DIR_FD). With every namespace new and
 // cgroup v2, the host passes the namespaces as clone flags and no C runs. The whole environment
 // of init is documented, and named, in package protocol (env.go).
 //
@@ -27,8 +28,8 @@
 // The variables, what each holds and which are optional are documented once, with their Go
 // names, in package protocol (env.go); nsenter.h defines the same names, and a test compares
 // them. This package reads _BERTH_NSENTER, _BERTH_SYNC_FD, _BERTH_LOG_FD, _BERTH_LOG_LEVEL,
-// _BERTH_CGROUP_FDS, _BERTH_NS_FDS, _BERTH_UNSHARE, _BERTH_TIMENS_OFFSETS, _BERTH_FORK and
-// _BERTH_EXEC_PLAN_FD.
+// _BERTH_CGROUP_FDS, _BERTH_CGROUP_DIR_FD, _BERTH_NS_FDS, _BERTH_UNSHARE, _BERTH_TIMENS_OFFSETS,
+// _BERTH_FORK and _BERTH_EXEC_PLAN_FD.
 //
 // Parsing is strict and length-checked: unknown types, repeated types or fds, signs, spaces,
 // prefixes, numbers that overflow and over-long values are all rejected. Every variable but
@@ -40,11 +41,15 @@
 //
 //  1. Parse everything above; set itself non-dumpable.
 //  2. setns every fd: all but user first, then user, then retry those that failed with EPERM
-//     (see join_all in nsenter.c for why); mnt last. Close the fds.
+//     (see join_all in nsenter.c for why); mnt last. Close the fds. With _BERTH_CGROUP_DIR_FD,
+//     the cgroup namespace, and the user namespace if nothing needed it first, wait for step 4.
 //  3. unshare(_BERTH_UNSHARE); write the time offsets.
-//  4. With _BERTH_FORK=1: clone(CLONE_PARENT|SIGCHLD). The child (the real init, a child of the
-//     host berth process, which must reap it) goes on into Go; the parent writes the frame
-//     {"type":"pid","pid":N} (N as the host sees it) and exits 0. The host reaps the parent.
+//  4. With _BERTH_FORK=1: clone(CLONE_PARENT|SIGCHLD), or clone3 into the cgroup directory of
+//     _BERTH_CGROUP_DIR_FD (the kernel checks that move with our credentials and cgroup
+//     namespace, hence step 2's wait; the child then joins what was left). The child (the real
+//     init, a child of the host berth process, which must reap it) goes on into Go; the parent
+//     writes the frame {"type":"pid","pid":N} (N as the host sees it) and exits 0. The host
+//     reaps the parent, which was never in the container's cgroup.
 //  5. Join the cgroups (_BERTH_CGROUP_FDS), in the process that goes on: after the fork, so
 //     that its short-lived parent never counts against the container's pids.max.
 //  6. Restore dumpable only if no user or pid namespace was joined.

@@ -26,7 +26,7 @@ import (
 const helperEnv = "BERTH_NSENTER_TEST_HELPER"
 
 // ourVars are the variables the constructor must remove; _BERTH_SYNC_FD must stay.
-var ourVars = []string{"_BERTH_NSENTER", "_BERTH_NS_FDS", "_BERTH_UNSHARE", "_BERTH_TIMENS_OFFSETS", "_BERTH_FORK", "_BERTH_CGROUP_FDS"}
+var ourVars = []string{"_BERTH_NSENTER", "_BERTH_NS_FDS", "_BERTH_UNSHARE", "_BERTH_TIMENS_OFFSETS", "_BERTH_FORK", "_BERTH_CGROUP_FDS", "_BERTH_CGROUP_DIR_FD"}
 
 // report is what the helper child sees after the constructor ran.
 type report struct {
@@ -36,6 +36,7 @@ type report struct {
 	Dumpable  int
 	Env       map[string]string // our variables, _BERTH_SYNC_FD and _BERTH_LOG_FD, as Go sees them
 	FdLinks   map[string]string // readlink /proc/self/fd/N for each N in BERTH_TEST_CHECK_FDS
+	Cgroup    string            // the cgroup v2 path of /proc/self/cgroup ("0::PATH")
 }
 
 func TestHelperChild(t *testing.T) {
@@ -54,6 +55,13 @@ func TestHelperChild(t *testing.T) {
 	for _, name := range append(ourVars, "_BERTH_SYNC_FD", "_BERTH_LOG_FD") {
 		if v, ok := os.LookupEnv(name); ok {
 			r.Env[name] = v
+		}
+	}
+	if data, err := os.ReadFile("/proc/self/cgroup"); err == nil {
+		for _, line := range strings.Split(string(data), "\n") {
+			if path, ok := strings.CutPrefix(line, "0::"); ok {
+				r.Cgroup = path
+			}
 		}
 	}
 	r.FdLinks = map[string]string{}

@@ -39,10 +39,20 @@ static void become_ns_root(void)
 		ns_die("nsenter: setresuid 0 in the joined user namespace: %s", ns_errstr(errno));
 }
 
+/* join_ns joins namespace k; a user namespace makes us its root at once. */
+static void join_ns(struct config *c, int k, const char *when)
+{
+	if (setns(c->ns_fd[k], ns_kinds[k].flag) < 0)
+		die_setns(c, k, when);
+	if (k == NS_USER)
+		become_ns_root();
+	c->joined |= 1u << k;
+}
+
 /*
- * join_all joins every namespace given by fd. setns needs CAP_SYS_ADMIN both in the user
- * namespace that owns the target and in our current one, so the order matters when a user
- * namespace is joined too:
+ * join_all joins every namespace given by fd, except those in leave (a bit per kind) that it
+ * may leave for later. setns needs CAP_SYS_ADMIN both in the user namespace that owns the
+ * target and in our current one, so the order matters when a user namespace is joined too:
  *   - namespaces owned by the host's user namespace can only be joined before we enter the
  *     container's user namespace (afterwards we hold no capability over the host's);
  *   - namespaces owned by the joined user namespace can be joined before it when we are
@@ -50,31 +60,32 @@ static void become_ns_root(void)
  *     after it when we are not (then EPERM first; entering the user namespace as its owner
  *     grants the capabilities).
  * So: everything but user first, keeping aside what fails with EPERM, then user, then retry
- * what was kept aside. Without a user namespace to join, EPERM is final.
+ * what was kept aside. Without a user namespace to join, EPERM is final. The user namespace is
+ * left for later only if nothing needed it. Called again with leave 0, it joins the rest.
  */
-static void join_all(const struct config *c)
+static void join_all(struct config *c, unsigned leave)
 {
-	int deferred[NS_COUNT] = {0};
-	int joining_user = c->ns_fd[NS_USER] >= 0;
+	int joining_user = c->ns_fd[NS_USER] >= 0 && !(c->joined & (1u << NS_USER));
+	unsigned deferred = 0;
 	int k;
 
 	for (k = 0; k < NS_COUNT; k++) {
-		if (k == NS_USER || c->ns_fd[k] < 0)
+		if (k == NS_USER || c->ns_fd[k] < 0 || (c->joined | leave) & (1u << k))
 			continue;
-		if (setns(c->ns_fd[k], ns_kinds[k].flag) == 0)
+		if (setns(c->ns_fd[k], ns_kinds[k].flag) == 0) {
+			c->joined |= 1u << k;
 			continue;
+		}
 		if (errno != EPERM || !joining_user)
 			die_setns(c, k, "");
-		deferred[k] = 1;
+		deferred |= 1u << k;
 	}
-	if (!joining_user)
+	if (!joining_user || (deferred == 0 && (leave & (1u << NS_USER))))
 		return;
-	if (setns(c->ns_fd[NS_USER], CLONE_NEWUSER) < 0)
-		die_setns(c, NS_USER, "");
-	become_ns_root();
+	join_ns(c, NS_USER, "");
 	for (k = 0; k < NS_COUNT; k++)
-		if (deferred[k] && setns(c->ns_fd[k], ns_kinds[k].flag) < 0)
-			die_setns(c, k, " after joining user");
+		if (deferred & (1u << k))
+			join_ns(c, k, " after joining user");
 }
 
 /*
@@ -99,13 +110,16 @@ static void join_cgroups(const struct config *c)
 		ns_log(NS_LOG_DEBUG, "cgroup", start, "cgroup joined (%d hierarchies)", c->cgroup_fds);
 }
 
-static void close_ns_fds(const struct config *c)
+/* close_joined closes the fds of the namespaces joined so far. */
+static void close_joined(struct config *c)
 {
 	int k;
 
 	for (k = 0; k < NS_COUNT; k++)
-		if (c->ns_fd[k] >= 0)
+		if ((c->joined & (1u << k)) && c->ns_fd[k] >= 0) {
 			close(c->ns_fd[k]);
+			c->ns_fd[k] = -1;
+		}
 }
 
 /*
@@ -144,13 +158,41 @@ static pid_t raw_clone(unsigned long flags)
 #endif
 }
 
+/* clone3's arguments (linux/sched.h, which clashes with glibc's sched.h), up to cgroup. */
+struct ns_clone_args {
+	unsigned long long flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+	    set_tid, set_tid_size, cgroup;
+};
+#define NS_CLONE_INTO_CGROUP 0x200000000ULL
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+
+/*
+ * fork_child forks with CLONE_PARENT; with a cgroup directory, by clone3 straight into that
+ * cgroup, so that only the child is ever counted there (pids.max is checked at fork: an exec
+ * into a container at its limit less one works) and nobody writes cgroup.procs, which waits
+ * for an RCU grace period (~10 ms here). The kernel checks the move with our credentials and
+ * cgroup namespace, which is why join_all leaves the container's user and cgroup namespaces
+ * to the child. CLONE_PARENT takes the exit signal from us, so clone3 wants 0 there.
+ */
+static pid_t fork_child(const struct config *c)
+{
+	struct ns_clone_args args = {.flags = CLONE_PARENT | NS_CLONE_INTO_CGROUP};
+
+	if (c->cgroup_dir_fd < 0)
+		return raw_clone(CLONE_PARENT | SIGCHLD);
+	args.cgroup = (unsigned long long)c->cgroup_dir_fd;
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
 /*
  * fork_and_report forks the real init as a child of the host (CLONE_PARENT), reports its PID,
  * and exits. The child waits for a byte on a pipe before going on, so the pid frame is on the
  * sync socket before anything init writes; if the parent fails, the child sees EOF and exits.
  * Returns only in the child.
  */
-static void fork_and_report(void)
+static void fork_and_report(const struct config *c)
 {
 	char json[64], ok;
 	int pipefd[2];
@@ -160,9 +202,10 @@ static void fork_and_report(void)
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		ns_die("nsenter: pipe: %s", ns_errstr(errno));
-	pid = raw_clone(CLONE_PARENT | SIGCHLD);
+	pid = fork_child(c);
 	if (pid < 0)
-		ns_die("nsenter: clone: %s", ns_errstr(errno));
+		ns_die("nsenter: clone%s: %s", c->cgroup_dir_fd >= 0 ? " into the cgroup" : "",
+		    ns_errstr(errno));
 	if (pid == 0) {
 		long long start = ns_log_on(NS_LOG_DEBUG) ? ns_now() : 0;
 
@@ -193,8 +236,11 @@ static void fork_and_report(void)
 	_exit(0);
 }
 
-/* log_namespaces records, at debug level, which namespaces were joined and the unshare. */
-static void log_namespaces(const struct config *c, long long start)
+/*
+ * log_namespaces records, at debug level, which namespaces were joined since the mask before
+ * and the unshare.
+ */
+static void log_namespaces(const struct config *c, unsigned before, long long start)
 {
 	char joined[NS_COUNT * 8] = "";
 	int k;
@@ -202,16 +248,32 @@ static void log_namespaces(const struct config *c, long long start)
 	if (!ns_log_on(NS_LOG_DEBUG))
 		return;
 	for (k = 0; k < NS_COUNT; k++) {
-		if (c->ns_fd[k] < 0)
+		if (!(c->joined & ~before & (1u << k)))
 			continue;
 		if (joined[0] != '\0')
 			strcat(joined, ",");
 		strcat(joined, ns_kinds[k].name);
 	}
-	if (joined[0] == '\0' && c->unshare_flags == 0)
+	if (joined[0] == '\0' && (before != 0 || c->unshare_flags == 0))
 		return;
 	ns_log(NS_LOG_DEBUG, "namespaces", start, "namespaces entered: joined %s, unshared %lx",
 	    joined[0] != '\0' ? joined : "none", c->unshare_flags);
+}
+
+/*
+ * join_rest runs in the child forked into the cgroup: it joins what join_all left for after
+ * the fork (the user and cgroup namespaces).
+ */
+static void join_rest(struct config *c)
+{
+	unsigned before = c->joined;
+	long long start = ns_log_on(NS_LOG_DEBUG) ? ns_now() : 0;
+
+	close(c->cgroup_dir_fd);
+	join_all(c, 0);
+	close_joined(c);
+	if (c->joined != before)
+		log_namespaces(c, before, start);
 }
 
 /*
@@ -242,17 +304,19 @@ static void nsenter_main(void)
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		ns_die("nsenter: prctl PR_SET_DUMPABLE 0: %s", ns_errstr(errno));
 	start = ns_log_on(NS_LOG_DEBUG) ? ns_now() : 0;
-	join_all(&c);
-	close_ns_fds(&c);
+	join_all(&c, c.cgroup_dir_fd >= 0 ? 1u << NS_USER | 1u << NS_CGROUP : 0);
+	close_joined(&c);
 	if (c.unshare_flags != 0 && unshare((int)c.unshare_flags) < 0)
 		ns_die("nsenter: unshare %lx: %s", c.unshare_flags, ns_errstr(errno));
 	if (offsets_fd >= 0)
 		write_offsets(offsets_fd, c.offsets);
-	log_namespaces(&c, start);
+	log_namespaces(&c, 0, start);
 	if (c.fork)
-		fork_and_report();
+		fork_and_report(&c);
+	if (c.cgroup_dir_fd >= 0)
+		join_rest(&c);
 	join_cgroups(&c);
-	if (c.ns_fd[NS_USER] < 0 && c.ns_fd[NS_PID] < 0 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+	if (!(c.joined & (1u << NS_USER | 1u << NS_PID)) && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		ns_die("nsenter: prctl PR_SET_DUMPABLE 1: %s", ns_errstr(errno));
 	if (c.exec_plan_fd >= 0)
 		ns_exec(c.exec_plan_fd);

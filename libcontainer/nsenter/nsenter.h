@@ -23,6 +23,7 @@
 #define ENV_FORK "_BERTH_FORK"
 #define ENV_SYNC_FD "_BERTH_SYNC_FD"
 #define ENV_CGROUP_FDS "_BERTH_CGROUP_FDS"
+#define ENV_CGROUP_DIR_FD "_BERTH_CGROUP_DIR_FD"
 #define ENV_EXEC_PLAN_FD "_BERTH_EXEC_PLAN_FD"
 /* The log stream (protocol/log.go); both are optional and kept for init. */
 #define ENV_LOG_FD "_BERTH_LOG_FD"
@@ -49,7 +50,7 @@ struct ns_kind {
 };
 
 /* ns_kinds (parse.c) in join order; these are indexes into it. */
-enum { NS_USER = 0, NS_PID = 5 };
+enum { NS_USER = 0, NS_CGROUP = 1, NS_PID = 5 };
 extern const struct ns_kind ns_kinds[NS_COUNT];
 
 struct config {
@@ -59,6 +60,8 @@ struct config {
 	int fork;
 	int cgroup_fd[CGROUP_FDS_MAX]; /* open cgroup tasks files to write "0" into */
 	int cgroup_fds;
+	int cgroup_dir_fd; /* a cgroup v2 directory to fork into (clone3), or -1 */
+	unsigned joined;   /* bit k set once ns_kinds[k] is joined */
 	int exec_plan_fd; /* -1 unless exec.c runs the process (no Go runtime) */
 };
 

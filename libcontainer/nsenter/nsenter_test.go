@@ -123,6 +123,66 @@ func TestJoinUserAndOwned(t *testing.T) {
 	}
 }
 
+// TestForkIntoCgroup: with a cgroup v2 directory the fork places the child there (clone3), and
+// the user and cgroup namespaces, which the constructor joins after the fork, are the given ones.
+func TestForkIntoCgroup(t *testing.T) {
+	testutil.RequireRoot(t)
+	dir, name := newCgroup2Dir(t)
+	h := newHolder(t, &syscall.SysProcAttr{
+		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | unix.CLONE_NEWCGROUP | syscall.CLONE_NEWNET,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: 0, HostID: 100000, Size: 65536}},
+	})
+	kinds := []string{"user", "pid", "cgroup", "net"}
+	var files []*os.File
+	for _, k := range kinds {
+		files = append(files, h.open(t, k))
+	}
+	o := run{
+		env: []string{"_BERTH_NSENTER=1", "_BERTH_NS_FDS=user:4,pid:5,cgroup:6,net:7", "_BERTH_FORK=1",
+			"_BERTH_CGROUP_DIR_FD=8"},
+		files: append(files, dir),
+	}.do(t)
+	r := o.mustSucceed(t)
+	for i, k := range kinds {
+		if r.NS[k] != nsLink(t, files[i]) {
+			t.Errorf("%s ns = %s, want %s", k, r.NS[k], nsLink(t, files[i]))
+		}
+	}
+	if !strings.HasSuffix(r.Cgroup, "/"+name) {
+		t.Errorf("child's cgroup = %q, want the directory %s", r.Cgroup, name)
+	}
+}
+
+// newCgroup2Dir makes a cgroup below the cgroup2 mount and opens it O_PATH; it is removed at
+// cleanup, after the processes in it are gone. Skips without cgroup2.
+func newCgroup2Dir(t *testing.T) (*os.File, string) {
+	t.Helper()
+	mnt := ""
+	for _, m := range []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"} {
+		var st unix.Statfs_t
+		if unix.Statfs(m, &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
+			mnt = m
+			break
+		}
+	}
+	if mnt == "" {
+		t.Skip("no cgroup2 mount")
+	}
+	name := fmt.Sprintf("berth-nsenter-test-%d", os.Getpid())
+	path := filepath.Join(mnt, name)
+	if err := os.Mkdir(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(path) })
+	f, err := os.OpenFile(path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f, name
+}
+
 // TestJoinDeferredUntilUser runs the constructor unprivileged (uid 1000): the net ns owned by
 // the user ns can only be joined after the user ns, and a host-owned one not at all.
 func TestJoinDeferredUntilUser(t *testing.T) {
@@ -264,6 +324,12 @@ func TestBadInputGivesErrorFrame(t *testing.T) {
 		{"closed fd", []string{"_BERTH_NS_FDS=net:99"}, `nsenter: setns net (fd 99): bad file descriptor`},
 		{"not a namespace", []string{"_BERTH_NS_FDS=net:5"}, `nsenter: setns net (fd 5): invalid argument`},
 		{"wrong type", []string{"_BERTH_NS_FDS=uts:4"}, `nsenter: setns uts (fd 4): invalid argument`},
+		{"cgroup dir without fork", []string{"_BERTH_CGROUP_DIR_FD=5"}, `nsenter: _BERTH_CGROUP_DIR_FD needs _BERTH_FORK=1: it is where the fork goes`},
+		{"cgroup dir with unshare", []string{"_BERTH_FORK=1", "_BERTH_UNSHARE=4000000", "_BERTH_CGROUP_DIR_FD=5"}, `nsenter: _BERTH_CGROUP_DIR_FD with _BERTH_UNSHARE: new namespaces would be made outside the cgroup`},
+		{"cgroup dir is sync", []string{"_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=3"}, `nsenter: _BERTH_CGROUP_DIR_FD: want a file descriptor number of 3 or more, not the sync or log fd`},
+		{"cgroup dir is a namespace's", []string{"_BERTH_NS_FDS=net:4", "_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=4"}, `nsenter: _BERTH_CGROUP_DIR_FD: fd 4 is the net namespace's`},
+		{"cgroup dir is a tasks fd", []string{"_BERTH_CGROUP_FDS=5", "_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=5"}, `nsenter: _BERTH_CGROUP_DIR_FD: fd 5 is a cgroup tasks fd`},
+		{"cgroup dir not a cgroup", []string{"_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=5"}, `nsenter: clone into the cgroup: bad file descriptor`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -273,6 +273,37 @@ static void parse_fork(struct config *c)
 		ns_die("nsenter: a pid namespace needs %s=1: it takes in only children", ENV_FORK);
 }
 
+/*
+ * parse_cgroup_dir reads _BERTH_CGROUP_DIR_FD, a cgroup v2 directory for the fork to place the
+ * child in. Only with the fork, and only when every namespace is joined: a namespace made here
+ * before the fork would be made in our cgroup (a new cgroup namespace's root) or user namespace.
+ */
+static void parse_cgroup_dir(struct config *c)
+{
+	const char *s = getenv(ENV_CGROUP_DIR_FD);
+	int fd, i;
+
+	c->cgroup_dir_fd = -1;
+	if (s == NULL)
+		return;
+	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd || fd == ns_log_fd)
+		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not the sync or log fd",
+		    ENV_CGROUP_DIR_FD);
+	for (i = 0; i < NS_COUNT; i++)
+		if (c->ns_fd[i] == fd)
+			ns_die("nsenter: %s: fd %d is the %s namespace's", ENV_CGROUP_DIR_FD, fd,
+			    ns_kinds[i].name);
+	for (i = 0; i < c->cgroup_fds; i++)
+		if (c->cgroup_fd[i] == fd)
+			ns_die("nsenter: %s: fd %d is a cgroup tasks fd", ENV_CGROUP_DIR_FD, fd);
+	if (!c->fork)
+		ns_die("nsenter: %s needs %s=1: it is where the fork goes", ENV_CGROUP_DIR_FD, ENV_FORK);
+	if (c->unshare_flags != 0)
+		ns_die("nsenter: %s with %s: new namespaces would be made outside the cgroup",
+		    ENV_CGROUP_DIR_FD, ENV_UNSHARE);
+	c->cgroup_dir_fd = fd;
+}
+
 /* parse_exec_plan reads _BERTH_EXEC_PLAN_FD, the plan of an exec run by exec.c. */
 static void parse_exec_plan(struct config *c)
 {
@@ -292,6 +323,8 @@ static void parse_exec_plan(struct config *c)
 	for (i = 0; i < c->cgroup_fds; i++)
 		if (c->cgroup_fd[i] == fd)
 			ns_die("nsenter: %s: fd %d is a cgroup fd", ENV_EXEC_PLAN_FD, fd);
+	if (fd == c->cgroup_dir_fd)
+		ns_die("nsenter: %s: fd %d is the cgroup directory's", ENV_EXEC_PLAN_FD, fd);
 	c->exec_plan_fd = fd;
 }
 
@@ -306,7 +339,8 @@ void ns_scrub_env(void)
 {
 	static char empty[] = "";
 	static const char *const names[] = {ENV_ENABLE, ENV_NS_FDS, ENV_UNSHARE, ENV_OFFSETS,
-					    ENV_FORK, ENV_CGROUP_FDS, ENV_EXEC_PLAN_FD};
+					    ENV_FORK, ENV_CGROUP_FDS, ENV_CGROUP_DIR_FD,
+					    ENV_EXEC_PLAN_FD};
 	char **e;
 	size_t i;
 
@@ -332,5 +366,6 @@ void ns_parse_config(struct config *c)
 	parse_offsets(c);
 	parse_fork(c);
 	parse_cgroup_fds(c);
+	parse_cgroup_dir(c);
 	parse_exec_plan(c);
 }

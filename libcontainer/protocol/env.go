@@ -21,6 +21,9 @@ import (
 //	_BERTH_NSENTER=1          turn the C constructor on (any other value: off); then, optional:
 //	_BERTH_CGROUP_FDS=N,...   cgroup v1 tasks files to write "0" into before anything else
 //	                          (at most 16, none of them the sync, log or a namespace fd)
+//	_BERTH_CGROUP_DIR_FD=N    a cgroup v2 directory that the fork places the child in (clone3
+//	                          CLONE_INTO_CGROUP); needs _BERTH_FORK=1 and no _BERTH_UNSHARE; the
+//	                          user and cgroup namespaces are then joined after the fork
 //	_BERTH_NS_FDS=t:N,...     namespaces to join, t one of user mnt pid net ipc uts cgroup time,
 //	                          each type at most once, N >= 3 an open namespace fd
 //	_BERTH_UNSHARE=hex        clone flags to unshare after the joins, without 0x; namespace flags
@@ -44,6 +47,7 @@ const (
 	EnvTimeOffsets = "_BERTH_TIMENS_OFFSETS"
 	EnvFork        = "_BERTH_FORK"
 	EnvCgroupFds   = "_BERTH_CGROUP_FDS"
+	EnvCgroupDirFd = "_BERTH_CGROUP_DIR_FD"
 	EnvExecPlanFd  = "_BERTH_EXEC_PLAN_FD"
 )
 

@@ -199,6 +199,46 @@ run_in_container() {
 	assert_output --regexp "fork|Resource temporarily unavailable|Try again"
 }
 
+@test "v2: exec into a container one task below its pids limit runs its program" {
+	# nsenter forks the exec'd process straight into the cgroup (clone3 CLONE_INTO_CGROUP): its
+	# short-lived parent is never counted, nor is any Go runtime.
+	create_with '.linux.resources.pids = {limit: 2}'
+	berth start "$ID"
+	run berth exec "$ID" echo in-limit
+	assert_success
+	assert_output in-limit
+	assert_cg "$ID" pids.current 1
+	# At the limit itself, a fork inside the container fails: the limit is in force.
+	run berth exec "$ID" sh -c 'true & wait'
+	assert_failure
+}
+
+@test "v2: exec into a container with user and cgroup namespaces lands in its cgroup" {
+	# The fork into the cgroup is checked with the credentials and cgroup namespace of the
+	# process that forks: nsenter joins the container's user and cgroup namespaces after it.
+	update_config '.linux.namespaces += [{type: "user"}, {type: "cgroup"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.resources.pids = {limit: 2}'
+	allow_userns_traversal
+	create_container "$ID"
+	berth start "$ID"
+	local dir
+	dir=$(cg_dir "$ID")
+	# One process each: with init, the pids limit of 2 leaves room for nothing else.
+	run berth exec "$ID" cat /proc/self/cgroup /proc/self/uid_map
+	assert_success
+	assert_line --index 0 "0::/"
+	assert_line --index 1 --regexp "^ +0 +100000 +65536$"
+	run berth exec "$ID" id -u
+	assert_success
+	assert_output 0
+	run_unpiped berth exec -d --pid-file "$BATS_TEST_TMPDIR/exec.pid" "$ID" sleep 100
+	assert_success
+	run cat "$dir/cgroup.procs"
+	assert_line "$(tr -d '\n' <"$BATS_TEST_TMPDIR/exec.pid")"
+}
+
 @test "v2: throttle devices set io.max for the VM's disk" {
 	local dev
 	dev=$(vda)
