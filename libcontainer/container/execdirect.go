@@ -17,9 +17,9 @@ import (
 
 // directExecPlan returns the plan for the nsenter constructor to run the exec'd process by itself,
 // with no Go runtime in the child (nsenter/exec.c): the common exec (ids, capabilities, rlimits,
-// cwd, env, seccomp, preserved fds) then costs one C start instead of a Go one, and no Go
-// threads count against the container's pids.max. It returns nil, to go through `berth init`,
-// when the process needs what only init does: a terminal, an LSM label, a scheduler, I/O
+// cwd, env, a terminal, seccomp, preserved fds) then costs one C start instead of a Go one, and
+// no Go threads count against the container's pids.max. It returns nil, to go through `berth
+// init`, when the process needs what only init does: an LSM label, a scheduler, I/O
 // priority, a final CPU affinity, a personality, a memory policy or a seccomp listener, or when
 // berth must move it into its cgroup itself (systemd) before it runs.
 func (c *Container) directExecPlan(p *specs.Process, preserve int) (*protocol.ExecPlan, error) {
@@ -57,12 +57,18 @@ func (c *Container) directExecPlan(p *specs.Process, preserve int) (*protocol.Ex
 		plan.Flags |= protocol.ExecPlanUmask
 		plan.Umask = *p.User.Umask
 	}
+	if p.Terminal {
+		plan.Flags |= protocol.ExecPlanTerminal
+		if s := p.ConsoleSize; s != nil {
+			plan.ConsoleHeight, plan.ConsoleWidth = uint32(s.Height), uint32(s.Width)
+		}
+	}
 	return plan, nil
 }
 
 // needsInit says whether p asks for something the C exec path does not do.
 func needsInit(p *specs.Process, l *specs.Linux) bool {
-	return p.Terminal || p.ApparmorProfile != "" || p.SelinuxLabel != "" ||
+	return p.ApparmorProfile != "" || p.SelinuxLabel != "" ||
 		p.Scheduler != nil || p.IOPriority != nil ||
 		(p.ExecCPUAffinity != nil && p.ExecCPUAffinity.Final != "") ||
 		l.Personality != nil || l.MemoryPolicy != nil

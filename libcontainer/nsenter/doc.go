@@ -56,8 +56,9 @@
 //  7. With _BERTH_EXEC_PLAN_FD (exec only): run the process from the plan (exec.c) and never
 //     return, so no Go runtime starts in the child. The host plans this for every exec that
 //     needs nothing but ids, capabilities, rlimits, cwd, env, a seccomp filter without a
-//     listener and preserved fds (container/execdirect.go); anything else, a terminal or an
-//     LSM label say, goes on into `berth init`.
+//     listener, preserved fds and a terminal, its master sent to _BERTH_CONSOLE_FD
+//     (container/execdirect.go); anything else, a scheduler or an LSM label say, goes on into
+//     `berth init`.
 //
 // On any failure it writes {"type":"error","error":"nsenter: setns net (fd 7): operation not
 // permitted"} (the step, the namespace, strerror) to the sync fd and exits 1; if there is no

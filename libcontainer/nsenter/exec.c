@@ -5,7 +5,8 @@
  * file lacks (container/execdirect.go); here are only the system calls, in the order `berth
  * init` makes them for a process (initproc.execProgram, process.SetCredentials):
  *
- *   setsid, every fd close-on-exec, rlimits, cwd, HOME, the program found in PATH, seccomp
+ *   setsid, every fd close-on-exec, the terminal (a pty whose master goes to the console socket),
+ *   rlimits, cwd, HOME, the program found in PATH, seccomp
  *   (without no_new_privs: while CAP_SYS_ADMIN is still held), bounding set, groups and ids,
  *   capabilities, ambient set, umask, no_new_privs, seccomp (with no_new_privs: last), the
  *   preserved fds handed on, execve.
@@ -25,11 +26,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "nsenter.h"
@@ -46,7 +51,7 @@
 #define PLAN_MAGIC 0x31505842u /* "BXP1", as protocol.execPlanMagic */
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-enum { PLAN_NO_NEW_PRIVS = 1, PLAN_UMASK = 2 };
+enum { PLAN_NO_NEW_PRIVS = 1, PLAN_UMASK = 2, PLAN_TERMINAL = 4 };
 enum { CAP_BOUNDING, CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE, CAP_AMBIENT, CAP_SETS };
 enum {
 	PLAN_MAX = 64 << 20,  /* far above ARG_MAX plus the largest filter */
@@ -63,6 +68,7 @@ struct plan {
 	uint32_t nrlimits;
 	const unsigned char *rlimits; /* nrlimits × (u32 resource, u64 soft, u64 hard) */
 	uint32_t preserve_fds;
+	uint32_t console_height, console_width; /* 0 0: leave the new pty's size */
 	uint32_t seccomp_flags;
 	struct sock_fprog seccomp; /* len 0: no filter */
 	const char *cwd;
@@ -206,6 +212,8 @@ static void read_plan(int fd, struct plan *p)
 	p->nrlimits = take_count(&c, 20, "rlimits");
 	p->rlimits = take(&c, (size_t)p->nrlimits * 20, "rlimits");
 	p->preserve_fds = take_u32(&c, "preserved fds");
+	p->console_height = take_u32(&c, "console size");
+	p->console_width = take_u32(&c, "console size");
 	take_filter(&c, p);
 	p->cwd = take_str(&c, "cwd");
 	p->argv = take_strs(&c, 0, "args");
@@ -232,6 +240,88 @@ static void close_all_on_exec(void)
 		max = (int)rl.rlim_cur;
 	for (fd = 3; fd < max; fd++)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* send_fd sends fd to the console socket with the name init gives it, in one message. */
+static void send_fd(int sock, int fd, const char *name)
+{
+	char control[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = {(void *)name, strlen(name)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+			     .msg_controllen = sizeof(control)};
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	memset(control, 0, sizeof(control));
+	cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)iov.iov_len)
+		ns_die("process.terminal: send to console socket: send fd %s: %s", name,
+		    n < 0 ? ns_errstr(errno) : "short write");
+}
+
+/* open_pty opens a new pty of the container's devpts; returns the master, sets *slave. */
+static int open_pty(int *slave)
+{
+	struct stat st;
+	int master, unlock = 0;
+
+	/* After the joins "/" is the container's root: its own devpts, as for init. */
+	master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		ns_die("process.terminal: /dev/ptmx: %s", ns_errstr(errno));
+	if (fstat(master, &st) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 ||
+	    minor(st.st_rdev) != 2)
+		ns_die("process.terminal: /dev/ptmx: not the pty multiplexer (char device 5:2)");
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		ns_die("process.terminal: /dev/ptmx: ioctl TIOCSPTLCK: %s", ns_errstr(errno));
+	/* Through the master, never by path: a hostile /dev/pts/N cannot stand in for it. */
+	*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		ns_die("process.terminal: open the slave: ioctl TIOCGPTPEER: %s", ns_errstr(errno));
+	return master;
+}
+
+/*
+ * make_terminal gives the process a new pty as its controlling terminal and stdio and hands the
+ * master to the console socket, as init does for process.terminal: ONLCR cleared (a client
+ * reading through the pty gets "\n", not "\r\n"), the size from process.consoleSize.
+ */
+static void make_terminal(const struct plan *p, int console_fd)
+{
+	struct termios tio;
+	int master, slave, fd;
+
+	if (console_fd < 0)
+		ns_die("process.terminal: no console socket to send the terminal to");
+	master = open_pty(&slave);
+	if (tcgetattr(slave, &tio) < 0)
+		ns_die("process.terminal: tcgetattr: %s", ns_errstr(errno));
+	tio.c_oflag &= ~(tcflag_t)ONLCR;
+	if (tcsetattr(slave, TCSANOW, &tio) < 0)
+		ns_die("process.terminal: clear ONLCR: %s", ns_errstr(errno));
+	if (p->console_height != 0 || p->console_width != 0) {
+		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
+				     .ws_col = (unsigned short)p->console_width};
+
+		if (ioctl(master, TIOCSWINSZ, &ws) < 0)
+			ns_die("process.consoleSize: ioctl TIOCSWINSZ: %s", ns_errstr(errno));
+	}
+	send_fd(console_fd, master, "/dev/ptmx");
+	close(master);
+	close(console_fd);
+	if (ioctl(slave, TIOCSCTTY, 0) < 0)
+		ns_die("process.terminal: ioctl TIOCSCTTY: %s", ns_errstr(errno));
+	for (fd = 0; fd <= 2; fd++)
+		if (dup2(slave, fd) < 0)
+			ns_die("process.terminal: dup2 onto fd %d: %s", fd, ns_errstr(errno));
+	close(slave);
 }
 
 static void set_rlimits(const struct plan *p)
@@ -494,7 +584,7 @@ static void inherit_fds(uint32_t n)
 			ns_die("--preserve-fds: fd %u: fcntl F_SETFD: %s", fd, ns_errstr(errno));
 }
 
-void ns_exec(int plan_fd)
+void ns_exec(int plan_fd, int console_fd)
 {
 	long long start = ns_log_on(NS_LOG_DEBUG) ? ns_now() : 0;
 	struct plan p = {0};
@@ -504,6 +594,8 @@ void ns_exec(int plan_fd)
 		ns_die("setsid: %s", ns_errstr(errno));
 	close_all_on_exec();
 	read_plan(plan_fd, &p);
+	if (p.flags & PLAN_TERMINAL)
+		make_terminal(&p, console_fd);
 	set_rlimits(&p);
 	enter_cwd(&p);
 	add_home(&p);

@@ -5,6 +5,7 @@ package nsenter
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/berth-runtime/berth/libcontainer/fdpass"
 	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
 )
@@ -19,6 +21,11 @@ import (
 // execPlanRun runs the test binary with the constructor told to exec plan (exec.c), on the host:
 // no namespace is joined. It returns the frames the host got, the exit code and the output.
 func execPlanRun(t *testing.T, plan []byte) (frames []map[string]any, code int, stdout string) {
+	return execPlanRunWith(t, plan, nil)
+}
+
+// execPlanRunWith is execPlanRun with a console socket end (fd 5) when console is not nil.
+func execPlanRunWith(t *testing.T, plan []byte, console *os.File) (frames []map[string]any, code int, stdout string) {
 	t.Helper()
 	host, child := testutil.SocketPair(t)
 	planFile := sealed(t, plan)
@@ -27,6 +34,10 @@ func execPlanRun(t *testing.T, plan []byte) (frames []map[string]any, code int, 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperChild$")
 	cmd.Env = []string{helperEnv + "=1", "_BERTH_NSENTER=1", "_BERTH_SYNC_FD=3", "_BERTH_EXEC_PLAN_FD=4"}
 	cmd.ExtraFiles = []*os.File{child, planFile}
+	if console != nil {
+		cmd.Env = append(cmd.Env, "_BERTH_CONSOLE_FD=5")
+		cmd.ExtraFiles = append(cmd.ExtraFiles, console)
+	}
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -116,6 +127,42 @@ func TestExecPlanPreservesFds(t *testing.T) {
 	}
 }
 
+// TestExecPlanTerminal: the process runs on a new pty, its controlling terminal, whose master
+// reaches the console socket; ONLCR off and the size from the plan, as init does.
+func TestExecPlanTerminal(t *testing.T) {
+	testutil.RequireRoot(t)
+	p := basePlan("sh", "-c", `tty; stty size; stty -a | grep -o -- "-onlcr"; echo done`)
+	p.Flags = protocol.ExecPlanTerminal
+	p.ConsoleHeight, p.ConsoleWidth = 33, 111
+	host, child := testutil.SocketPair(t)
+	got := make(chan string, 1)
+	go func() {
+		master, err := fdpass.Recv(host)
+		if err != nil {
+			got <- "recv: " + err.Error()
+			return
+		}
+		defer master.Close()
+		var out bytes.Buffer
+		io.Copy(&out, master) // ends with EIO once the slave's last holder exits
+		got <- master.Name() + "\n" + out.String()
+	}()
+	frames, code, _ := execPlanRunWith(t, p.Encode(), child)
+	child.Close()
+	if code != 0 || len(frames) != 0 {
+		t.Fatalf("exit %d, frames %v", code, frames)
+	}
+	out := <-got
+	for _, want := range []string{"/dev/ptmx\n", "/dev/pts/", "33 111\n", "-onlcr\n", "done\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("terminal output lacks %q:\n%q", want, out)
+		}
+	}
+	if strings.Contains(out, "\r") {
+		t.Errorf("terminal output has \\r (ONLCR on): %q", out)
+	}
+}
+
 func TestBadExecPlanGivesErrorFrame(t *testing.T) {
 	testutil.RequireRoot(t)
 	good := basePlan("true")
@@ -153,6 +200,8 @@ func TestBadExecPlanGivesErrorFrame(t *testing.T) {
 			"nsenter: exec plan: last capability 64 is beyond 63"},
 		{"bad filter", with(func(p *protocol.ExecPlan) { p.Seccomp = []unix.SockFilter{{Code: 0xffff}} }),
 			"seccomp: load filter (flags 0): seccomp: invalid argument"},
+		{"terminal without console", with(func(p *protocol.ExecPlan) { p.Flags |= protocol.ExecPlanTerminal }),
+			"process.terminal: no console socket to send the terminal to"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,6 +35,7 @@ func TestHeaderNamesMatchGo(t *testing.T) {
 		"ENV_CGROUP_FDS":    protocol.EnvCgroupFds,
 		"ENV_CGROUP_DIR_FD": protocol.EnvCgroupDirFd,
 		"ENV_EXEC_PLAN_FD":  protocol.EnvExecPlanFd,
+		"ENV_CONSOLE_FD":    protocol.EnvConsoleFd,
 	} {
 		if defined[macro] != want {
 			t.Errorf("nsenter.h %s = %q, want %q", macro, defined[macro], want)

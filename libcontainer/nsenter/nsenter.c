@@ -285,7 +285,8 @@ static void join_rest(struct config *c)
  */
 static void nsenter_main(void)
 {
-	struct config c = {.ns_fd = {-1, -1, -1, -1, -1, -1, -1, -1}};
+	struct config c = {.ns_fd = {-1, -1, -1, -1, -1, -1, -1, -1}, .cgroup_dir_fd = -1,
+			   .exec_plan_fd = -1, .console_fd = -1};
 	int offsets_fd = -1;
 	long long start;
 
@@ -319,7 +320,7 @@ static void nsenter_main(void)
 	if (!(c.joined & (1u << NS_USER | 1u << NS_PID)) && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		ns_die("nsenter: prctl PR_SET_DUMPABLE 1: %s", ns_errstr(errno));
 	if (c.exec_plan_fd >= 0)
-		ns_exec(c.exec_plan_fd);
+		ns_exec(c.exec_plan_fd, c.console_fd);
 }
 
 /* berth_nsenter runs before main in every berth process; one getenv when there is no work. */

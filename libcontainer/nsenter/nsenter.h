@@ -25,6 +25,8 @@
 #define ENV_CGROUP_FDS "_BERTH_CGROUP_FDS"
 #define ENV_CGROUP_DIR_FD "_BERTH_CGROUP_DIR_FD"
 #define ENV_EXEC_PLAN_FD "_BERTH_EXEC_PLAN_FD"
+/* The console socket connection: init's, and exec.c's for a planned exec with a terminal. */
+#define ENV_CONSOLE_FD "_BERTH_CONSOLE_FD"
 /* The log stream (protocol/log.go); both are optional and kept for init. */
 #define ENV_LOG_FD "_BERTH_LOG_FD"
 #define ENV_LOG_LEVEL "_BERTH_LOG_LEVEL"
@@ -63,6 +65,7 @@ struct config {
 	int cgroup_dir_fd; /* a cgroup v2 directory to fork into (clone3), or -1 */
 	unsigned joined;   /* bit k set once ns_kinds[k] is joined */
 	int exec_plan_fd; /* -1 unless exec.c runs the process (no Go runtime) */
+	int console_fd;   /* the console socket for exec.c, or -1 */
 };
 
 /* report.c: the sync fd (-1 until parsed), frames, and failing with an error frame. */
@@ -86,7 +89,7 @@ static inline int ns_log_on(int level)
 }
 
 /* exec.c: run the exec'd process from the plan in fd; never returns. */
-void ns_exec(int plan_fd) __attribute__((noreturn));
+void ns_exec(int plan_fd, int console_fd) __attribute__((noreturn));
 
 /* parse.c: read and check the environment into c, then hide it from Go. */
 void ns_parse_config(struct config *c);

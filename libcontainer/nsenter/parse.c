@@ -304,6 +304,32 @@ static void parse_cgroup_dir(struct config *c)
 	c->cgroup_dir_fd = fd;
 }
 
+/*
+ * parse_console reads _BERTH_CONSOLE_FD for a planned exec (init reads it otherwise); exec.c
+ * uses it only when the plan asks for a terminal.
+ */
+static void parse_console(struct config *c)
+{
+	const char *s = getenv(ENV_CONSOLE_FD);
+	int fd, i;
+
+	c->console_fd = -1;
+	if (s == NULL)
+		return;
+	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd || fd == ns_log_fd ||
+	    fd == c->exec_plan_fd || fd == c->cgroup_dir_fd)
+		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not one of the others",
+		    ENV_CONSOLE_FD);
+	for (i = 0; i < NS_COUNT; i++)
+		if (c->ns_fd[i] == fd)
+			ns_die("nsenter: %s: fd %d is the %s namespace's", ENV_CONSOLE_FD, fd,
+			    ns_kinds[i].name);
+	for (i = 0; i < c->cgroup_fds; i++)
+		if (c->cgroup_fd[i] == fd)
+			ns_die("nsenter: %s: fd %d is a cgroup fd", ENV_CONSOLE_FD, fd);
+	c->console_fd = fd;
+}
+
 /* parse_exec_plan reads _BERTH_EXEC_PLAN_FD, the plan of an exec run by exec.c. */
 static void parse_exec_plan(struct config *c)
 {
@@ -326,6 +352,7 @@ static void parse_exec_plan(struct config *c)
 	if (fd == c->cgroup_dir_fd)
 		ns_die("nsenter: %s: fd %d is the cgroup directory's", ENV_EXEC_PLAN_FD, fd);
 	c->exec_plan_fd = fd;
+	parse_console(c);
 }
 
 /*

@@ -14,7 +14,8 @@ import (
 //	_BERTH_SYNC_FD=N          the socketpair end init talks to the host on (this package);
 //	                          the constructor reports its failures there too (required)
 //	_BERTH_START_FD=N         create: the listening start socket init waits on
-//	_BERTH_CONSOLE_FD=N       with process.terminal: the --console-socket connection
+//	_BERTH_CONSOLE_FD=N       with process.terminal: the --console-socket connection (init's, or
+//	                          the C part's for a planned exec)
 //	_BERTH_LOG_FD=N           the log stream (log.go): a record per phase at debug level, an
 //	                          error record when the sync fd cannot take an error frame (optional)
 //	_BERTH_LOG_LEVEL=l        debug, info, warn or error: the lowest level written (default warn)

@@ -16,11 +16,12 @@ import (
 // Encoded in a sealed memfd named by _BERTH_EXEC_PLAN_FD, native byte order (the same machine
 // reads it), in this order; a string is a u32 length counting its trailing NUL, then the bytes:
 //
-//	u32 magic "BXP1"      u32 flags (ExecPlanNoNewPrivs, ExecPlanUmask)  u32 umask
+//	u32 magic "BXP1"      u32 flags (ExecPlanNoNewPrivs, ExecPlanUmask, ExecPlanTerminal)  u32 umask
 //	u32 uid  u32 gid      u32 n, then n u32 additional gids
 //	u64 bounding, effective, permitted, inheritable, ambient capability masks  u32 last cap
 //	u32 n, then n × (u32 resource, u64 soft, u64 hard) rlimits
-//	u32 preserved fds     u32 seccomp flags  u32 n, then n BPF instructions (8 bytes each)
+//	u32 preserved fds     u32 console height  u32 console width (0 0: leave the size)
+//	u32 seccomp flags     u32 n, then n BPF instructions (8 bytes each)
 //	string cwd            u32 n, then n strings argv   u32 n, then n strings env
 type ExecPlan struct {
 	Flags       uint32
@@ -31,6 +32,9 @@ type ExecPlan struct {
 	LastCap     uint32
 	Rlimits     []Rlimit
 	PreserveFds uint32
+	// ConsoleHeight and ConsoleWidth: process.consoleSize of a terminal (ExecPlanTerminal),
+	// whose master goes to the console socket (_BERTH_CONSOLE_FD).
+	ConsoleHeight, ConsoleWidth uint32
 	// SeccompFlags and Seccomp: the filter, loaded before the credential switch without
 	// no_new_privs (it needs CAP_SYS_ADMIN then), last before execve with it.
 	SeccompFlags uint32
@@ -43,6 +47,7 @@ type ExecPlan struct {
 const (
 	ExecPlanNoNewPrivs uint32 = 1 << iota
 	ExecPlanUmask
+	ExecPlanTerminal
 )
 
 // execPlanMagic is "BXP1" read as a little-endian u32 (the C side compares the same value).
@@ -91,6 +96,8 @@ func (p *ExecPlan) Encode() []byte {
 		u64(r.Hard)
 	}
 	u32(p.PreserveFds)
+	u32(p.ConsoleHeight)
+	u32(p.ConsoleWidth)
 	u32(p.SeccompFlags)
 	u32(uint32(len(p.Seccomp)))
 	b = AppendBPF(b, p.Seccomp)

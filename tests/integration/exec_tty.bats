@@ -70,6 +70,22 @@ script_run() {
 	wait_recvtty 10
 }
 
+@test "exec -t into a container one task below its pids limit runs its program" {
+	# The terminal is made by the C part too: no Go runtime's threads count against pids.max.
+	update_config '.process.args = ["sleep", "1000"] | .linux.resources.pids = {limit: 2}'
+	run_detached "$ID-pids"
+	start_recvtty "$SOCK" "$TRANSCRIPT" ''
+	run_unpiped timeout 30 "$BERTH_BIN" --root "$BERTH_ROOT" exec -d -t --console-socket "$SOCK" "$ID-pids" readlink /proc/self/fd/0
+	assert_success
+	wait_recvtty 10
+	# One process: with init, the limit leaves room for nothing else.
+	run tr -d '\r\0' <"$TRANSCRIPT"
+	assert_output --regexp '^/dev/pts/[0-9]+$'
+	script_run "$BERTH_BIN" --root "$BERTH_ROOT" exec -t "$ID-pids" echo foreground-in-limit
+	assert_success
+	assert_output --partial foreground-in-limit
+}
+
 @test "exec -t in the foreground relays the caller's terminal" {
 	script_run "$BERTH_BIN" --root "$BERTH_ROOT" exec -t "$ID" sh -c 'tty; [ -t 0 ] && echo stdin-is-a-tty'
 	assert_success
