@@ -32,11 +32,11 @@ func Load(bundle string) (*specs.Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", ConfigName, err)
 	}
-	var s specs.Spec
-	if err := json.Unmarshal(data, &s); err != nil {
+	var d Document
+	if err := json.Unmarshal(data, &d); err != nil {
 		return nil, fmt.Errorf("%s%w", ConfigName, describeJSONError(data, err))
 	}
-	return &s, nil
+	return d.Spec(), nil
 }
 
 // checkBundleDir fails with `bundle "/x": <reason>` when bundle is not a directory we can read.

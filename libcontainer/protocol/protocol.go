@@ -66,6 +66,7 @@ import (
 	"os"
 
 	"github.com/berth-runtime/berth/libcontainer/fdpass"
+	"github.com/berth-runtime/berth/spec"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -127,6 +128,30 @@ type Message struct {
 	// File is the fd of an idmap, seccompFd or start message: given to Send, filled in by
 	// Receive (close-on-exec, the receiver's to close).
 	File *os.File `json:"-"`
+}
+
+// initConfigJSON is how InitConfig travels: its spec as a spec.Document, whose JSON tables
+// cost init less to build than those of specs.Spec. The outer "spec" field hides the embedded one.
+type initConfigJSON struct {
+	*initConfigFields
+	Spec *spec.Document `json:"spec"`
+}
+
+type initConfigFields InitConfig
+
+// MarshalJSON sends the spec as a spec.Document.
+func (c *InitConfig) MarshalJSON() ([]byte, error) {
+	return json.Marshal(initConfigJSON{initConfigFields: (*initConfigFields)(c), Spec: spec.DocumentOf(c.Spec)})
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (c *InitConfig) UnmarshalJSON(data []byte) error {
+	v := initConfigJSON{initConfigFields: (*initConfigFields)(c)}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	c.Spec = v.Spec.Spec()
+	return nil
 }
 
 // InitConfig is everything init needs that it cannot see by itself.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/sys"
+	"github.com/berth-runtime/berth/spec"
 )
 
 const (
@@ -54,6 +55,31 @@ type State struct {
 	// that died half-way leaves a PID that delete can kill.
 	Creating bool           `json:"creating,omitempty"`
 	Cgroup   *cgroups.Saved `json:"cgroup,omitempty"`
+}
+
+// stateJSON is how State is stored: its config as a spec.Document, whose JSON tables cost
+// less to build than those of specs.Spec (each berth command builds them once). The outer
+// "config" field hides the embedded one.
+type stateJSON struct {
+	*stateFields
+	Config *spec.Document `json:"config"`
+}
+
+type stateFields State
+
+// MarshalJSON stores the config as a spec.Document.
+func (s *State) MarshalJSON() ([]byte, error) {
+	return json.Marshal(stateJSON{stateFields: (*stateFields)(s), Config: spec.DocumentOf(s.Config)})
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (s *State) UnmarshalJSON(data []byte) error {
+	v := stateJSON{stateFields: (*stateFields)(s)}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	s.Config = v.Config.Spec()
+	return nil
 }
 
 // ErrNotExist is returned when there is no container with the ID.
