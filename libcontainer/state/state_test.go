@@ -4,9 +4,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 func TestValidateID(t *testing.T) {
@@ -200,4 +203,31 @@ func TestOpenDirWithin(t *testing.T) {
 		t.Fatalf("OpenDirWithin once released: %v", err)
 	}
 	d.Close()
+}
+
+// TestSaveLoadKeepsEveryField: the state file (its config stored as a spec.Document) gives back
+// the state that was saved, the config's Linux fields included.
+func TestSaveLoadKeepsEveryField(t *testing.T) {
+	d, err := Create(filepath.Join(t.TempDir(), "root"), "c1", &State{ID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	want := &State{
+		ID: "c1", Bundle: "/b", Rootfs: "/b/rootfs", Pid: 42, StartTime: 7, Owner: "root",
+		Created: time.Date(2026, 12, 7, 1, 2, 3, 4, time.UTC), Annotations: map[string]string{"a": "b"},
+		OwnPidNS: true, Creating: true,
+		Config: &specs.Spec{Version: "1.3.0", Hostname: "h", Process: &specs.Process{Args: []string{"sh"}},
+			Linux: &specs.Linux{CgroupsPath: "/x", Namespaces: []specs.LinuxNamespace{{Type: "pid"}}}},
+	}
+	if err := d.Save(want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("loaded %+v\nwant %+v", got, want)
+	}
 }
