@@ -130,9 +130,15 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if _, err := c.cgroup(); err != nil && c.state.Cgroup != nil {
 		return nil, err
 	}
-	direct, err := c.directExecPlan(o.Process, o.PreserveFds)
+	direct, why, err := c.directExecPlan(o.Process, o.PreserveFds)
 	if err != nil {
 		return nil, err
+	}
+	var pidsHits uint64
+	if direct == nil {
+		if pidsHits, err = c.checkInitRoom(why); err != nil {
+			return nil, err
+		}
 	}
 	ls := launchSpec{preserve: o.PreserveFds, console: cons, dir: "/", subCgroup: o.SubCgroup, stdio: io}
 	if direct != nil {
@@ -159,11 +165,11 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	}
 	if direct == nil {
 		if err := c.sendExecConfig(l, o); err != nil {
-			return l, err
+			return l, c.explainPidsDeath(err, pidsHits)
 		}
 	}
 	if err := c.awaitExec(l.sync, state.Running); err != nil {
-		return l, err
+		return l, c.explainPidsDeath(err, pidsHits)
 	}
 	phases.done("exec", "program started")
 	l.logs.flush()

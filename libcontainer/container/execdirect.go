@@ -1,6 +1,7 @@
 package container
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -18,32 +19,38 @@ import (
 // directExecPlan returns the plan for the nsenter constructor to run the exec'd process by itself,
 // with no Go runtime in the child (nsenter/exec.c): the common exec (ids, capabilities, rlimits,
 // cwd, env, a terminal, seccomp, preserved fds) then costs one C start instead of a Go one, and
-// no Go threads count against the container's pids.max. It returns nil, to go through `berth
-// init`, when the process needs what only init does: an LSM label, a scheduler, I/O
-// priority, a final CPU affinity, a personality, a memory policy or a seccomp listener, or when
-// berth must move it into its cgroup itself (systemd) before it runs.
-func (c *Container) directExecPlan(p *specs.Process, preserve int) (*protocol.ExecPlan, error) {
+// no Go threads count against the container's pids.max. It returns no plan, to go through
+// `berth init`, when the process needs what only init does, and says what in why: an LSM
+// label, a scheduler, I/O priority, a final CPU affinity, a personality, a memory policy or a
+// seccomp listener, or a cgroup berth must move it into itself (systemd) before it runs.
+func (c *Container) directExecPlan(p *specs.Process, preserve int) (plan *protocol.ExecPlan, why string, err error) {
 	l := c.state.Config.Linux
 	if l == nil {
 		l = &specs.Linux{}
 	}
-	if needsInit(p, l) || (c.cg != nil && !c.cg.JoinsItself()) {
-		return nil, nil
+	if why := initOnly(p, l); why != "" {
+		return nil, why, nil
+	}
+	if c.cg != nil && !c.cg.JoinsItself() {
+		return nil, "the systemd cgroup driver", nil
 	}
 	filter, err := c.execFilter(l.Seccomp)
-	if err != nil || filter.Notifies() {
-		return nil, err
+	if err != nil {
+		return nil, "", err
+	}
+	if filter.Notifies() {
+		return nil, "linux.seccomp.listenerPath", nil
 	}
 	caps, lastCap, err := process.CapMasks(p.Capabilities)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	rlimits, err := planRlimits(p.Rlimits)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	prog, flags := filter.Program()
-	plan := &protocol.ExecPlan{
+	plan = &protocol.ExecPlan{
 		UID: p.User.UID, GID: p.User.GID, Groups: p.User.AdditionalGids,
 		Caps: caps, LastCap: lastCap, Rlimits: rlimits,
 		PreserveFds:  uint32(preserve),
@@ -63,15 +70,64 @@ func (c *Container) directExecPlan(p *specs.Process, preserve int) (*protocol.Ex
 			plan.ConsoleHeight, plan.ConsoleWidth = uint32(s.Height), uint32(s.Width)
 		}
 	}
-	return plan, nil
+	return plan, "", nil
 }
 
-// needsInit says whether p asks for something the C exec path does not do.
-func needsInit(p *specs.Process, l *specs.Linux) bool {
-	return p.ApparmorProfile != "" || p.SelinuxLabel != "" ||
-		p.Scheduler != nil || p.IOPriority != nil ||
-		(p.ExecCPUAffinity != nil && p.ExecCPUAffinity.Final != "") ||
-		l.Personality != nil || l.MemoryPolicy != nil
+// initOnly names the field of p or l that asks for something the C exec path does not do;
+// "" when there is none.
+func initOnly(p *specs.Process, l *specs.Linux) string {
+	switch {
+	case p.ApparmorProfile != "":
+		return "process.apparmorProfile"
+	case p.SelinuxLabel != "":
+		return "process.selinuxLabel"
+	case p.Scheduler != nil:
+		return "process.scheduler"
+	case p.IOPriority != nil:
+		return "process.ioPriority"
+	case p.ExecCPUAffinity != nil && p.ExecCPUAffinity.Final != "":
+		return "process.execCPUAffinity.final"
+	case l.Personality != nil:
+		return "linux.personality"
+	case l.MemoryPolicy != nil:
+		return "linux.memoryPolicy"
+	}
+	return ""
+}
+
+// goInitTasks is how many tasks `berth init`'s Go runtime needs in the container's cgroup
+// before it execs (measured: 5; one spare).
+const goInitTasks = 6
+
+// checkInitRoom refuses, with the reason, an exec through `berth init` that the container's
+// pids limit leaves no room for: its Go runtime would die starting its threads. It returns
+// the limit's count of refused forks so far, for explainPidsDeath.
+func (c *Container) checkInitRoom(why string) (uint64, error) {
+	if c.cg == nil {
+		return 0, nil
+	}
+	pids, err := c.cg.PidsUsage()
+	if err != nil || pids.Max < 0 {
+		return 0, nil // no limit, or none readable: init will tell
+	}
+	if free := pids.Free(); free < goInitTasks {
+		return 0, fmt.Errorf("linux.resources.pids.limit %d leaves %d task(s) free, and this exec needs %d: it goes through berth init for %s, whose Go runtime starts threads in the container's cgroup (raise the limit)",
+			pids.Max, free, goInitTasks, why)
+	}
+	return pids.Hits, nil
+}
+
+// explainPidsDeath names the pids limit when init died on the way because forks hit it:
+// "connection reset by peer" would tell the user nothing.
+func (c *Container) explainPidsDeath(err error, hitsBefore uint64) error {
+	var remote protocol.RemoteError
+	if c.cg == nil || errors.As(err, &remote) {
+		return err
+	}
+	if pids, perr := c.cg.PidsUsage(); perr == nil && pids.Hits > hitsBefore {
+		return fmt.Errorf("linux.resources.pids.limit %d: berth init could not start its threads in the container's cgroup (raise the limit)", pids.Max)
+	}
+	return err
 }
 
 // planRlimits resolves process.rlimits' types to resource numbers, with init's wording.

@@ -309,6 +309,25 @@ pid_ns_members() {
 	assert_failure
 }
 
+@test "an exec through berth init that the pids limit leaves no room for is refused in one line" {
+	requires_berth
+	# linux.personality is set up by berth init (Go), whose runtime needs a few tasks: refused
+	# before anything starts, naming the limit and why init is needed, not a Go crash dump.
+	setup_bundle sleep 1000
+	update_config '.linux.resources.pids = {limit: 2} | .linux.personality = {domain: "LINUX"}'
+	run_detached "$ID"
+	run bexec "$ID" echo never
+	assert_failure 255
+	assert_equal "${#lines[@]}" 1
+	assert_output --partial "linux.resources.pids.limit 2 leaves 1 task(s) free"
+	assert_output --partial "linux.personality"
+	# With room for init, the same exec works.
+	berth update --pids-limit 10 "$ID"
+	run bexec "$ID" echo works
+	assert_success
+	assert_output works
+}
+
 @test "exec gets the container's rlimits" {
 	setup_bundle "${SLEEPER[@]}"
 	update_config '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 777, hard: 888},
