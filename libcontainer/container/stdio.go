@@ -87,22 +87,3 @@ func isTerminal(f *os.File) bool {
 	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
 	return err == nil
 }
-
-// The accessors give os/exec an untyped nil for a nil file, which it turns into /dev/null
-// (a typed nil *os.File in an io.Reader would not be nil).
-func (s *stdio) stdin() io.Reader {
-	if s.files[0] == nil {
-		return nil
-	}
-	return s.files[0]
-}
-
-func (s *stdio) stdout() io.Writer { return s.writer(1) }
-func (s *stdio) stderr() io.Writer { return s.writer(2) }
-
-func (s *stdio) writer(i int) io.Writer {
-	if s.files[i] == nil {
-		return nil
-	}
-	return s.files[i]
-}
