@@ -18,12 +18,12 @@ var stateCommand = &cli.Command{
 			return err
 		}
 		id := ctx.Args().First()
-		c, err := container.Peek(ctx.String("root"), id)
+		st, err := container.PeekState(ctx.String("root"), id)
 		if err != nil {
 			return opError("state", id, err)
 		}
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(c.OCIState())
+		return enc.Encode(st)
 	},
 }

@@ -62,6 +62,21 @@ func Peek(root, id string) (*Container, error) {
 	return &Container{dir: dir, state: st}, nil
 }
 
+// PeekState reads a container's OCI state (status included) without decoding its config, as
+// `state` and `list` print it.
+func PeekState(root, id string) (*state.OCIState, error) {
+	dir, err := state.Peek(root, id)
+	if err != nil {
+		return nil, err
+	}
+	st, err := dir.LoadSummary()
+	if err != nil {
+		return nil, err
+	}
+	c := &Container{dir: dir, state: st}
+	return st.OCI(c.Status()), nil
+}
+
 // Close releases the lock.
 func (c *Container) Close() { c.dir.Close() }
 
@@ -99,11 +114,6 @@ func (c *Container) cgroup() (*cgroups.Manager, error) {
 	}
 	c.cg = cg
 	return cg, nil
-}
-
-// OCIState returns the state as `berth state` prints it.
-func (c *Container) OCIState() *state.OCIState {
-	return c.state.OCI(c.Status())
 }
 
 // openInit returns a pidfd for init after checking it is still the container's process: from

@@ -25,12 +25,11 @@ func List(root string, rootGiven bool) (states []*state.OCIState, broken []error
 		return nil, nil, err
 	}
 	for _, id := range ids {
-		c, err := Peek(root, id)
+		st, err := PeekState(root, id)
 		switch {
 		case errors.Is(err, state.ErrCorrupt):
 			broken = append(broken, fmt.Errorf("%s: %w", id, err))
 		case err == nil:
-			st := c.OCIState()
 			if st.Owner == "" {
 				st.Owner = dirOwner(filepath.Join(root, id))
 			}

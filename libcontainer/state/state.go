@@ -229,18 +229,41 @@ func Peek(root, id string) (*Dir, error) {
 // Load reads the state file: ErrNoStateFile (which is also ErrNotExist) when there is none,
 // ErrCorrupt wrapped in an error naming the file when it cannot be decoded.
 func (d *Dir) Load() (*State, error) {
+	var s State
+	if err := d.decode(&s); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// LoadSummary is Load without the config, for commands that print a state (state, list): the
+// config's JSON tables are the largest part of reading a state (spec.Document). The State it
+// returns has a nil Config.
+func (d *Dir) LoadSummary() (*State, error) {
+	var s State
+	v := struct {
+		*stateFields
+		Config json.RawMessage `json:"config"` // hides State's; left undecoded
+	}{stateFields: (*stateFields)(&s)}
+	if err := d.decode(&v); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+// decode reads the state file into v, with Load's errors.
+func (d *Dir) decode(v any) error {
 	data, err := os.ReadFile(d.File())
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, errNoStateFile
+			return errNoStateFile
 		}
-		return nil, fmt.Errorf("read state: %w", err)
+		return fmt.Errorf("read state: %w", err)
 	}
-	var s State
-	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, fmt.Errorf("state file %s is %w: %w", d.File(), ErrCorrupt, err)
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("state file %s is %w: %w", d.File(), ErrCorrupt, err)
 	}
-	return &s, nil
+	return nil
 }
 
 // errNoStateFile is both ErrNoStateFile and ErrNotExist: callers that only read (state, list)

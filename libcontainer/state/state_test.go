@@ -231,3 +231,33 @@ func TestSaveLoadKeepsEveryField(t *testing.T) {
 		t.Errorf("loaded %+v\nwant %+v", got, want)
 	}
 }
+
+// TestLoadSummaryLeavesOutTheConfig: the summary has every field but the config, and reports a
+// corrupt file as Load does.
+func TestLoadSummaryLeavesOutTheConfig(t *testing.T) {
+	d, err := Create(filepath.Join(t.TempDir(), "root"), "c1", &State{ID: "c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	full := &State{ID: "c1", Bundle: "/b", Pid: 42, StartTime: 7, Annotations: map[string]string{"a": "b"},
+		Config: &specs.Spec{Version: "1.3.0", Hostname: "h"}}
+	if err := d.Save(full); err != nil {
+		t.Fatal(err)
+	}
+	got, err := d.LoadSummary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *full
+	want.Config = nil
+	if !reflect.DeepEqual(got, &want) {
+		t.Errorf("summary %+v, want %+v", got, &want)
+	}
+	if err := os.WriteFile(d.File(), []byte(`{"id": "c1", "config": {`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.LoadSummary(); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated file: %v, want ErrCorrupt", err)
+	}
+}
