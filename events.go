@@ -27,7 +27,7 @@ of its processes, until the container stops.`,
 		}
 		id := ctx.Args().First()
 		// No lock: events runs for as long as the container does and must not block delete.
-		c, err := container.Peek(ctx.String("root"), id)
+		c, err := container.PeekSummary(ctx.String("root"), id)
 		if err != nil {
 			return opError("events", id, err)
 		}

@@ -29,7 +29,7 @@ var killCommand = &cli.Command{
 				return opError("kill", id, err)
 			}
 		}
-		c, err := container.Open(ctx.String("root"), id)
+		c, err := container.OpenSummary(ctx.String("root"), id)
 		if err != nil {
 			return opError("kill", id, err)
 		}

@@ -24,7 +24,7 @@ func onLockedContainer(ctx *cli.Context, name string, op func(*container.Contain
 		return err
 	}
 	id := ctx.Args().First()
-	c, err := container.Open(ctx.String("root"), id)
+	c, err := container.OpenSummary(ctx.String("root"), id)
 	if err != nil {
 		return opError(name, id, err)
 	}

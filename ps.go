@@ -35,7 +35,7 @@ processes are kept, so the output must have a PID column. --format json prints t
 		if format != "table" && format != "json" {
 			return fmt.Errorf("ps: --format %q: must be table or json", format)
 		}
-		c, err := container.Peek(ctx.String("root"), id)
+		c, err := container.PeekSummary(ctx.String("root"), id)
 		if err != nil {
 			return opError("ps", id, err)
 		}

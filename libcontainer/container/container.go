@@ -36,45 +36,43 @@ type Container struct {
 }
 
 // Open locks and loads the container with the ID.
-func Open(root, id string) (*Container, error) {
-	dir, err := state.Open(root, id)
-	if err != nil {
-		return nil, err
-	}
-	st, err := dir.Load()
-	if err != nil {
-		dir.Close()
-		return nil, err
-	}
-	return &Container{dir: dir, state: st}, nil
+func Open(root, id string) (*Container, error) { return load(root, id, state.Open, (*state.Dir).Load) }
+
+// OpenSummary is Open without the config (Config() is nil), for commands that only signal or
+// freeze the container (kill, pause, resume): decoding the config is most of reading a state.
+func OpenSummary(root, id string) (*Container, error) {
+	return load(root, id, state.Open, (*state.Dir).LoadSummary)
 }
 
 // Peek loads a container without locking it, for commands that only read.
-func Peek(root, id string) (*Container, error) {
-	dir, err := state.Peek(root, id)
-	if err != nil {
-		return nil, err
-	}
-	st, err := dir.Load()
-	if err != nil {
-		return nil, err
-	}
-	return &Container{dir: dir, state: st}, nil
+func Peek(root, id string) (*Container, error) { return load(root, id, state.Peek, (*state.Dir).Load) }
+
+// PeekSummary is Peek without the config, for readers that need none (ps, events).
+func PeekSummary(root, id string) (*Container, error) {
+	return load(root, id, state.Peek, (*state.Dir).LoadSummary)
 }
 
 // PeekState reads a container's OCI state (status included) without decoding its config, as
 // `state` and `list` print it.
 func PeekState(root, id string) (*state.OCIState, error) {
-	dir, err := state.Peek(root, id)
+	c, err := PeekSummary(root, id)
 	if err != nil {
 		return nil, err
 	}
-	st, err := dir.LoadSummary()
+	return c.state.OCI(c.Status()), nil
+}
+
+func load(root, id string, open func(root, id string) (*state.Dir, error), read func(*state.Dir) (*state.State, error)) (*Container, error) {
+	dir, err := open(root, id)
 	if err != nil {
 		return nil, err
 	}
-	c := &Container{dir: dir, state: st}
-	return st.OCI(c.Status()), nil
+	st, err := read(dir)
+	if err != nil {
+		dir.Close()
+		return nil, err
+	}
+	return &Container{dir: dir, state: st}, nil
 }
 
 // Close releases the lock.
