@@ -103,7 +103,8 @@ const goInitTasks = 6
 // pids limit leaves no room for: its Go runtime would die starting its threads. It returns
 // the limit's count of refused forks so far, for explainPidsDeath.
 func (c *Container) checkInitRoom(why string) (uint64, error) {
-	if c.cg == nil {
+	if c.cg == nil || !c.cg.JoinsItself() {
+		// systemd: the host moves init in once its runtime runs, and moves are not limited.
 		return 0, nil
 	}
 	pids, err := c.cg.PidsUsage()
