@@ -329,6 +329,10 @@ func TestBadInputGivesErrorFrame(t *testing.T) {
 		{"cgroup dir is sync", []string{"_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=3"}, `nsenter: _BERTH_CGROUP_DIR_FD: want a file descriptor number of 3 or more, not the sync or log fd`},
 		{"cgroup dir is a namespace's", []string{"_BERTH_NS_FDS=net:4", "_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=4"}, `nsenter: _BERTH_CGROUP_DIR_FD: fd 4 is the net namespace's`},
 		{"cgroup dir is a tasks fd", []string{"_BERTH_CGROUP_FDS=5", "_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=5"}, `nsenter: _BERTH_CGROUP_DIR_FD: fd 5 is a cgroup tasks fd`},
+		{"plan fd is the cgroup dir's", []string{"_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=5", "_BERTH_EXEC_PLAN_FD=5"}, `nsenter: _BERTH_EXEC_PLAN_FD: fd 5 is _BERTH_CGROUP_DIR_FD's`},
+		{"plan fd is a namespace's", []string{"_BERTH_NS_FDS=net:4", "_BERTH_EXEC_PLAN_FD=4"}, `nsenter: _BERTH_EXEC_PLAN_FD: fd 4 is the net namespace's`},
+		{"console fd is the plan's", []string{"_BERTH_EXEC_PLAN_FD=5", "_BERTH_CONSOLE_FD=5"}, `nsenter: _BERTH_CONSOLE_FD: fd 5 is _BERTH_EXEC_PLAN_FD's`},
+		{"console fd is the sync fd", []string{"_BERTH_EXEC_PLAN_FD=5", "_BERTH_CONSOLE_FD=3"}, `nsenter: _BERTH_CONSOLE_FD: want a file descriptor number of 3 or more, not the sync or log fd`},
 		{"cgroup dir not a cgroup", []string{"_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=5"}, `nsenter: clone into the cgroup: bad file descriptor`},
 	}
 	for _, tt := range tests {

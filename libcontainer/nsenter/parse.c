@@ -274,85 +274,63 @@ static void parse_fork(struct config *c)
 }
 
 /*
+ * parse_own_fd reads the variable name, which holds an fd of its own: not stdio, the sync or
+ * log fd, a namespace's, a cgroup tasks file's, nor one of the other single fds parsed before
+ * it. Returns -1 when the variable is not set.
+ */
+static int parse_own_fd(const struct config *c, const char *name)
+{
+	const struct {
+		int fd;
+		const char *name;
+	} others[] = {{c->cgroup_dir_fd, ENV_CGROUP_DIR_FD}, {c->exec_plan_fd, ENV_EXEC_PLAN_FD}};
+	const char *s = getenv(name);
+	int fd;
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd || fd == ns_log_fd)
+		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not the sync or log fd",
+		    name);
+	for (i = 0; i < NS_COUNT; i++)
+		if (c->ns_fd[i] == fd)
+			ns_die("nsenter: %s: fd %d is the %s namespace's", name, fd, ns_kinds[i].name);
+	for (i = 0; i < (size_t)c->cgroup_fds; i++)
+		if (c->cgroup_fd[i] == fd)
+			ns_die("nsenter: %s: fd %d is a cgroup tasks fd", name, fd);
+	for (i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (others[i].fd == fd)
+			ns_die("nsenter: %s: fd %d is %s's", name, fd, others[i].name);
+	return fd;
+}
+
+/*
  * parse_cgroup_dir reads _BERTH_CGROUP_DIR_FD, a cgroup v2 directory for the fork to place the
  * child in. Only with the fork, and only when every namespace is joined: a namespace made here
  * before the fork would be made in our cgroup (a new cgroup namespace's root) or user namespace.
  */
 static void parse_cgroup_dir(struct config *c)
 {
-	const char *s = getenv(ENV_CGROUP_DIR_FD);
-	int fd, i;
-
-	c->cgroup_dir_fd = -1;
-	if (s == NULL)
+	c->cgroup_dir_fd = parse_own_fd(c, ENV_CGROUP_DIR_FD);
+	if (c->cgroup_dir_fd < 0)
 		return;
-	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd || fd == ns_log_fd)
-		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not the sync or log fd",
-		    ENV_CGROUP_DIR_FD);
-	for (i = 0; i < NS_COUNT; i++)
-		if (c->ns_fd[i] == fd)
-			ns_die("nsenter: %s: fd %d is the %s namespace's", ENV_CGROUP_DIR_FD, fd,
-			    ns_kinds[i].name);
-	for (i = 0; i < c->cgroup_fds; i++)
-		if (c->cgroup_fd[i] == fd)
-			ns_die("nsenter: %s: fd %d is a cgroup tasks fd", ENV_CGROUP_DIR_FD, fd);
 	if (!c->fork)
 		ns_die("nsenter: %s needs %s=1: it is where the fork goes", ENV_CGROUP_DIR_FD, ENV_FORK);
 	if (c->unshare_flags != 0)
 		ns_die("nsenter: %s with %s: new namespaces would be made outside the cgroup",
 		    ENV_CGROUP_DIR_FD, ENV_UNSHARE);
-	c->cgroup_dir_fd = fd;
 }
 
 /*
- * parse_console reads _BERTH_CONSOLE_FD for a planned exec (init reads it otherwise); exec.c
- * uses it only when the plan asks for a terminal.
+ * parse_exec_plan reads _BERTH_EXEC_PLAN_FD, the plan of an exec run by exec.c, and with it
+ * _BERTH_CONSOLE_FD (init reads that one otherwise), which exec.c uses for a terminal.
  */
-static void parse_console(struct config *c)
-{
-	const char *s = getenv(ENV_CONSOLE_FD);
-	int fd, i;
-
-	c->console_fd = -1;
-	if (s == NULL)
-		return;
-	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd || fd == ns_log_fd ||
-	    fd == c->exec_plan_fd || fd == c->cgroup_dir_fd)
-		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not one of the others",
-		    ENV_CONSOLE_FD);
-	for (i = 0; i < NS_COUNT; i++)
-		if (c->ns_fd[i] == fd)
-			ns_die("nsenter: %s: fd %d is the %s namespace's", ENV_CONSOLE_FD, fd,
-			    ns_kinds[i].name);
-	for (i = 0; i < c->cgroup_fds; i++)
-		if (c->cgroup_fd[i] == fd)
-			ns_die("nsenter: %s: fd %d is a cgroup fd", ENV_CONSOLE_FD, fd);
-	c->console_fd = fd;
-}
-
-/* parse_exec_plan reads _BERTH_EXEC_PLAN_FD, the plan of an exec run by exec.c. */
 static void parse_exec_plan(struct config *c)
 {
-	const char *s = getenv(ENV_EXEC_PLAN_FD);
-	int fd, i;
-
-	c->exec_plan_fd = -1;
-	if (s == NULL)
-		return;
-	if (parse_fd(s, strlen(s), &fd) < 0 || fd == ns_sync_fd || fd == ns_log_fd)
-		ns_die("nsenter: %s: want a file descriptor number of 3 or more, not the sync or log fd",
-		    ENV_EXEC_PLAN_FD);
-	for (i = 0; i < NS_COUNT; i++)
-		if (c->ns_fd[i] == fd)
-			ns_die("nsenter: %s: fd %d is the %s namespace's", ENV_EXEC_PLAN_FD, fd,
-			    ns_kinds[i].name);
-	for (i = 0; i < c->cgroup_fds; i++)
-		if (c->cgroup_fd[i] == fd)
-			ns_die("nsenter: %s: fd %d is a cgroup fd", ENV_EXEC_PLAN_FD, fd);
-	if (fd == c->cgroup_dir_fd)
-		ns_die("nsenter: %s: fd %d is the cgroup directory's", ENV_EXEC_PLAN_FD, fd);
-	c->exec_plan_fd = fd;
-	parse_console(c);
+	c->exec_plan_fd = parse_own_fd(c, ENV_EXEC_PLAN_FD);
+	if (c->exec_plan_fd >= 0)
+		c->console_fd = parse_own_fd(c, ENV_CONSOLE_FD);
 }
 
 /*
