@@ -153,7 +153,7 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	}
 	phases.done("clone", "init cloned", "pid", l.pid)
 	if err := c.configure(l, o, plan); err != nil {
-		return c, l, l.explain(c.explainInitDeath(err))
+		return c, l, l.explain(c.explainInitDeath(err, cgroupStops{}))
 	}
 	phases.done("init", "init ready: namespaces, mounts and hooks done")
 	l.logs.flush()
@@ -268,24 +268,6 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	}
 	c.state.Creating = false
 	return nil
-}
-
-// explainInitDeath names the memory limit when init died on the way because the container's
-// cgroup ran out of memory (a limit of a few hundred KiB is accepted by the kernel, then kills
-// init): "connection reset" would tell the user nothing.
-func (c *Container) explainInitDeath(err error) error {
-	var remote protocol.RemoteError
-	if c.cg == nil || errors.As(err, &remote) {
-		return err
-	}
-	if n, cerr := c.cg.OOMKillCount(); cerr == nil && n > 0 {
-		limit := int64(0)
-		if r := c.state.Config.Linux.Resources; r != nil && r.Memory != nil && r.Memory.Limit != nil {
-			limit = *r.Memory.Limit
-		}
-		return fmt.Errorf("linux.resources.memory.limit %d: the container's init was killed for lack of memory while it was being set up (raise the limit)", limit)
-	}
-	return err
 }
 
 func initFailed(err error) error {

@@ -134,9 +134,9 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	if err != nil {
 		return nil, err
 	}
-	var pidsHits uint64
+	var before cgroupStops
 	if direct == nil {
-		if pidsHits, err = c.checkInitRoom(why); err != nil {
+		if before, err = c.checkInitRoom(why); err != nil {
 			return nil, err
 		}
 	}
@@ -165,11 +165,11 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 	}
 	if direct == nil {
 		if err := c.sendExecConfig(l, o); err != nil {
-			return l, c.explainPidsDeath(err, pidsHits)
+			return l, c.explainInitDeath(err, before)
 		}
 	}
 	if err := c.awaitExec(l.sync, state.Running); err != nil {
-		return l, c.explainPidsDeath(err, pidsHits)
+		return l, c.explainInitDeath(err, before)
 	}
 	phases.done("exec", "program started")
 	l.logs.flush()

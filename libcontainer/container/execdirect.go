@@ -1,7 +1,6 @@
 package container
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -93,42 +92,6 @@ func initOnly(p *specs.Process, l *specs.Linux) string {
 		return "linux.memoryPolicy"
 	}
 	return ""
-}
-
-// goInitTasks is how many tasks `berth init`'s Go runtime needs in the container's cgroup
-// before it execs (measured: 5; one spare).
-const goInitTasks = 6
-
-// checkInitRoom refuses, with the reason, an exec through `berth init` that the container's
-// pids limit leaves no room for: its Go runtime would die starting its threads. It returns
-// the limit's count of refused forks so far, for explainPidsDeath.
-func (c *Container) checkInitRoom(why string) (uint64, error) {
-	if c.cg == nil || !c.cg.JoinsItself() {
-		// systemd: the host moves init in once its runtime runs, and moves are not limited.
-		return 0, nil
-	}
-	pids, err := c.cg.PidsUsage()
-	if err != nil || pids.Max < 0 {
-		return 0, nil // no limit, or none readable: init will tell
-	}
-	if free := pids.Free(); free < goInitTasks {
-		return 0, fmt.Errorf("linux.resources.pids.limit %d leaves %d task(s) free, and this exec needs %d: it goes through berth init for %s, whose Go runtime starts threads in the container's cgroup (raise the limit)",
-			pids.Max, free, goInitTasks, why)
-	}
-	return pids.Hits, nil
-}
-
-// explainPidsDeath names the pids limit when init died on the way because forks hit it:
-// "connection reset by peer" would tell the user nothing.
-func (c *Container) explainPidsDeath(err error, hitsBefore uint64) error {
-	var remote protocol.RemoteError
-	if c.cg == nil || errors.As(err, &remote) {
-		return err
-	}
-	if pids, perr := c.cg.PidsUsage(); perr == nil && pids.Hits > hitsBefore {
-		return fmt.Errorf("linux.resources.pids.limit %d: berth init could not start its threads in the container's cgroup (raise the limit)", pids.Max)
-	}
-	return err
 }
 
 // planRlimits resolves process.rlimits' types to resource numbers, with init's wording.
