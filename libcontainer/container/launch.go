@@ -113,7 +113,7 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	extra = append(extra, cgPass...)
 
 	// init runs from a sealed view of berth's binary, never the host file (CVE-2019-5736). It
-	// is the last extra file, so its number in the child is known however os/exec shuffles fds;
+	// is the last extra file, so its number in the child is known whatever else is passed;
 	// init marks it close-on-exec with the rest of berth's fds.
 	exe, err := exeseal.Open()
 	if err != nil {
@@ -149,13 +149,16 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 // paid for nothing (berth opens its own pidfd).
 func spawn(path string, env []string, dir string, stdio [3]*os.File, extra []*os.File, attr *syscall.SysProcAttr) (int, error) {
 	files := make([]uintptr, 0, 3+len(extra))
+	var null *os.File
 	for _, f := range stdio {
 		if f == nil {
-			null, err := os.OpenFile(os.DevNull, os.O_RDWR|unix.O_CLOEXEC, 0)
-			if err != nil {
-				return 0, err
+			if null == nil {
+				var err error
+				if null, err = os.OpenFile(os.DevNull, os.O_RDWR|unix.O_CLOEXEC, 0); err != nil {
+					return 0, err
+				}
+				defer null.Close()
 			}
-			defer null.Close()
 			f = null
 		}
 		files = append(files, f.Fd())
