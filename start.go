@@ -15,7 +15,7 @@ var startCommand = &cli.Command{
 			return err
 		}
 		id := ctx.Args().First()
-		c, err := container.Open(ctx.String("root"), id)
+		c, err := container.OpenLifecycle(ctx.String("root"), id)
 		if err != nil {
 			return opError("start", id, err)
 		}

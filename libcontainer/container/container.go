@@ -44,6 +44,12 @@ func OpenSummary(root, id string) (*Container, error) {
 	return load(root, id, state.Open, (*state.Dir).LoadSummary)
 }
 
+// OpenLifecycle is Open with only the part of the config that start and delete act on: the
+// hooks and the seccomp listener (see state.Dir.LoadLifecycle).
+func OpenLifecycle(root, id string) (*Container, error) {
+	return load(root, id, state.Open, (*state.Dir).LoadLifecycle)
+}
+
 // Peek loads a container without locking it, for commands that only read.
 func Peek(root, id string) (*Container, error) { return load(root, id, state.Peek, (*state.Dir).Load) }
 
@@ -90,12 +96,19 @@ func (c *Container) Pid() int { return c.state.Pid }
 // Status reads the container's status now: the OCI status, or "paused" when its cgroup is frozen.
 func (c *Container) Status() string {
 	st := c.dir.Status(c.state)
-	if st == state.Running || st == state.Created {
-		if cg, err := c.cgroup(); err == nil && cg.Paused() {
-			return Paused
-		}
+	if (st == state.Running || st == state.Created) && c.paused() {
+		return Paused
 	}
 	return string(st)
+}
+
+// paused tells whether the container's cgroup is frozen, without loading the cgroup manager
+// when the state's paths suffice (see cgroups.Saved).
+func (c *Container) paused() bool {
+	if c.cg != nil {
+		return c.cg.Paused()
+	}
+	return c.state.Cgroup.Paused()
 }
 
 // Paused is the status of a container whose cgroup is frozen, named as runc names it.

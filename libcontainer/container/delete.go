@@ -18,7 +18,7 @@ import (
 // corrupt is removed as far as it can be found (see loadRemains), and one that another berth
 // command holds is killed before its lock is waited for (see openForceDelete).
 func Delete(root, id string, force bool) error {
-	open := Open
+	open := OpenLifecycle
 	if force {
 		open = openForceDelete
 	}

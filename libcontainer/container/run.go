@@ -113,7 +113,7 @@ func (c *Container) fail(l *launched, err error) error {
 }
 
 func deleteStopped(root, id string) error {
-	c, err := Open(root, id)
+	c, err := OpenLifecycle(root, id)
 	if errors.Is(err, state.ErrNotExist) {
 		return nil
 	}

@@ -251,8 +251,12 @@ func TestLoadSummaryLeavesOutTheConfig(t *testing.T) {
 	}
 	want := *full
 	want.Config = nil
+	want.partial = "summary"
 	if !reflect.DeepEqual(got, &want) {
 		t.Errorf("summary %+v, want %+v", got, &want)
+	}
+	if err := d.Save(got); err == nil {
+		t.Error("a summary was saved over the state, config and all lost")
 	}
 	if err := os.WriteFile(d.File(), []byte(`{"id": "c1", "config": {`), 0o600); err != nil {
 		t.Fatal(err)
@@ -261,3 +265,57 @@ func TestLoadSummaryLeavesOutTheConfig(t *testing.T) {
 		t.Errorf("truncated file: %v, want ErrCorrupt", err)
 	}
 }
+
+// TestLoadLifecycle: start and delete get every field, and of the config the hooks and the
+// seccomp listener only; such a state is never saved back.
+func TestLoadLifecycle(t *testing.T) {
+	hooks := &specs.Hooks{
+		StartContainer: []specs.Hook{{Path: "/bin/sc", Args: []string{"sc", "1"}}},
+		Poststart:      []specs.Hook{{Path: "/bin/ps"}},
+		Poststop:       []specs.Hook{{Path: "/bin/stop", Env: []string{"A=1"}, Timeout: intPtr(3)}},
+	}
+	tests := []struct {
+		name   string
+		config *specs.Spec
+		want   *specs.Spec
+	}{
+		{"hooks and listener",
+			&specs.Spec{Version: "1.3.0", Hostname: "h", Hooks: hooks, Process: &specs.Process{Args: []string{"sh"}},
+				Linux: &specs.Linux{CgroupsPath: "/x", Seccomp: &specs.LinuxSeccomp{
+					DefaultAction: specs.ActErrno, ListenerPath: "/run/l.sock", ListenerMetadata: "m",
+					Syscalls: []specs.LinuxSyscall{{Names: []string{"read"}, Action: specs.ActAllow}}}}},
+			&specs.Spec{Hooks: hooks, Linux: &specs.Linux{Seccomp: &specs.LinuxSeccomp{ListenerPath: "/run/l.sock", ListenerMetadata: "m"}}}},
+		{"no hooks, no seccomp",
+			&specs.Spec{Version: "1.3.0", Linux: &specs.Linux{CgroupsPath: "/x"}},
+			&specs.Spec{Linux: &specs.Linux{}}},
+		{"no config", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Create(filepath.Join(t.TempDir(), "root"), "c1", &State{ID: "c1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			full := &State{ID: "c1", Bundle: "/b", Pid: 42, StartTime: 7, OwnPidNS: true, Config: tt.config}
+			if err := d.Save(full); err != nil {
+				t.Fatal(err)
+			}
+			got, err := d.LoadLifecycle()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := *full
+			want.Config = tt.want
+			want.partial = "lifecycle"
+			if !reflect.DeepEqual(got, &want) {
+				t.Errorf("loaded %+v\nconfig %+v\nwant %+v\nconfig %+v", got, got.Config, &want, want.Config)
+			}
+			if err := d.Save(got); err == nil {
+				t.Error("a lifecycle state was saved over the whole one")
+			}
+		})
+	}
+}
+
+func intPtr(i int) *int { return &i }
