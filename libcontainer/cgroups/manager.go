@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -160,7 +161,7 @@ func newManager(s *specs.Spec, id, driver string, rootless bool) (*Manager, erro
 		// cgroup whose path the config did not choose.
 		cfg.Name, cfg.Path = cfg.Path, ""
 	}
-	m, err := manager.New(cfg)
+	m, err := libraryManager(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("cgroups (%s driver): %w", driver, err)
 	}
@@ -169,6 +170,20 @@ func newManager(s *specs.Spec, id, driver string, rootless bool) (*Manager, erro
 		return nil, err
 	}
 	return mgr, nil
+}
+
+// libraryManager makes the library's manager of a new cgroup, with the paths of a relative
+// cgroupfs cgroup on a v1 or hybrid host worked out here (relativePaths), where the library
+// would read /proc/self/cgroup once per hierarchy.
+func libraryManager(cfg *cgroups.Cgroup) (cgroups.Manager, error) {
+	if cfg.Systemd || cfg.Rootless || cfg.Path == "" || filepath.IsAbs(cfg.Path) || cgroups.IsCgroup2UnifiedMode() {
+		return manager.New(cfg)
+	}
+	paths, err := relativePaths(cfg.Path)
+	if err != nil {
+		return nil, err
+	}
+	return manager.NewWithPaths(cfg, paths)
 }
 
 // Load finds a container's cgroup again from its state.
