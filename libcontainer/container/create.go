@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -196,7 +197,13 @@ func (c *Container) makeCgroup() error {
 	if err := c.cg.Create(); err != nil {
 		return err
 	}
-	c.state.Cgroup = c.cg.Save()
+	// The first state holds the planned cgroup; it is saved again only where making it
+	// changed the paths (hierarchies a rootless create may not write are dropped).
+	made := c.cg.Save()
+	if maps.Equal(made.Paths, c.state.Cgroup.Paths) {
+		return nil
+	}
+	c.state.Cgroup = made
 	return c.dir.Save(c.state)
 }
 
