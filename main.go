@@ -44,6 +44,7 @@ func main() {
 		return
 	}
 	app := newApp()
+	cacheFlagNames(app)
 	if err := app.Run(os.Args); err != nil {
 		fail(err)
 	}
