@@ -44,6 +44,7 @@ func main() {
 		return
 	}
 	app := newApp()
+	warmDecoding(app, os.Args[1:])
 	cacheFlagNames(app)
 	if err := app.Run(os.Args); err != nil {
 		fail(err)
