@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	libcgroups "github.com/opencontainers/cgroups"
 	"github.com/urfave/cli/v2"
 
 	"github.com/berth-runtime/berth/libcontainer/state"
@@ -17,16 +18,22 @@ import (
 // The tables are shared and safe for concurrent use: the command's own decoding finds what is
 // built and builds what is not.
 func warmDecoding(app *cli.App, args []string) {
-	var v any
+	var vs []any
 	switch commandOf(app, args) {
 	case "exec", "update", "checkpoint":
-		v = new(state.State)
+		// The state, then the cgroup library's config it holds (decoded when the cgroup
+		// manager is first needed, see cgroups.Saved).
+		vs = []any{new(state.State), new(libcgroups.Cgroup)}
 	case "create", "run", "restore":
-		v = new(spec.Document)
+		vs = []any{new(spec.Document)}
 	default:
 		return
 	}
-	go func() { _ = json.Unmarshal([]byte("{}"), v) }()
+	go func() {
+		for _, v := range vs {
+			_ = json.Unmarshal([]byte("{}"), v)
+		}
+	}()
 }
 
 // commandOf finds the command in berth's arguments (args without the program's name): the
