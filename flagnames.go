@@ -1,6 +1,10 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"strings"
+
+	"github.com/urfave/cli/v2"
+)
 
 // urfave/cli works a flag's names out with a regular expression each time it asks for them, and
 // before every command it looks each of the command's flags up by name among all the others:
@@ -8,6 +12,7 @@ import "github.com/urfave/cli/v2"
 // gives every flag its names once. The wrappers embed the library's flags, so every other
 // method (help text, actions, values) is theirs.
 func cacheFlagNames(app *cli.App) {
+	cli.HelpFlag = withCachedNames(cli.HelpFlag) // the library adds it to every command
 	app.Flags = cachedNames(app.Flags)
 	for _, c := range app.Commands {
 		cacheCommandFlagNames(c)
@@ -31,22 +36,34 @@ func cachedNames(flags []cli.Flag) []cli.Flag {
 
 // withCachedNames wraps the flag types berth uses; any other is kept as it is.
 func withCachedNames(f cli.Flag) cli.Flag {
-	names := f.Names()
 	switch f := f.(type) {
 	case *cli.BoolFlag:
-		return &boolFlag{f, names}
+		return &boolFlag{f, flagNames(f.Name, f.Aliases)}
 	case *cli.StringFlag:
-		return &stringFlag{f, names}
+		return &stringFlag{f, flagNames(f.Name, f.Aliases)}
 	case *cli.IntFlag:
-		return &intFlag{f, names}
+		return &intFlag{f, flagNames(f.Name, f.Aliases)}
 	case *cli.DurationFlag:
-		return &durationFlag{f, names}
+		return &durationFlag{f, flagNames(f.Name, f.Aliases)}
 	case *cli.StringSliceFlag:
-		return &stringSliceFlag{f, names}
+		return &stringSliceFlag{f, flagNames(f.Name, f.Aliases)}
 	case *cli.IntSliceFlag:
-		return &intSliceFlag{f, names}
+		return &intSliceFlag{f, flagNames(f.Name, f.Aliases)}
 	}
 	return f
+}
+
+// flagNames is cli.FlagNames without its regular expression: each name is cut at its first
+// comma or space (the library's warning against v1-style "name, n" names).
+func flagNames(name string, aliases []string) []string {
+	names := make([]string, 0, 1+len(aliases))
+	for _, n := range append([]string{name}, aliases...) {
+		if i := strings.IndexAny(n, ", "); i >= 0 {
+			n = n[:i]
+		}
+		names = append(names, n)
+	}
+	return names
 }
 
 type boolFlag struct {

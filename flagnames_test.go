@@ -94,3 +94,21 @@ func TestCachedFlagsParse(t *testing.T) {
 		})
 	}
 }
+
+// TestFlagNames: the names are the library's, v1-style "name, alias" forms included.
+func TestFlagNames(t *testing.T) {
+	tests := []struct {
+		name    string
+		aliases []string
+	}{
+		{"root", nil},
+		{"force", []string{"f"}},
+		{"bundle, b", []string{"x y"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		if got, want := flagNames(tt.name, tt.aliases), cli.FlagNames(tt.name, tt.aliases); !slices.Equal(got, want) {
+			t.Errorf("flagNames(%q, %q) = %q, want %q", tt.name, tt.aliases, got, want)
+		}
+	}
+}

@@ -44,8 +44,8 @@ func main() {
 		return
 	}
 	app := newApp()
-	warmDecoding(app, os.Args[1:])
 	cacheFlagNames(app)
+	warmDecoding(app, os.Args[1:])
 	if err := app.Run(os.Args); err != nil {
 		fail(err)
 	}
