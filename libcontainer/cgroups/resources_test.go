@@ -4,6 +4,7 @@ package cgroups
 
 import (
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -284,5 +285,18 @@ func TestResourcesErrors(t *testing.T) {
 				t.Errorf("error %q does not start with the field's JSON path", err)
 			}
 		})
+	}
+}
+
+// TestIsHugepageSize: the runtime-spec's ^[1-9][0-9]*[KMGTPE]?B$, checked by hand.
+func TestIsHugepageSize(t *testing.T) {
+	re := regexp.MustCompile(`^[1-9][0-9]*[KMGTPE]?B$`)
+	for _, s := range []string{
+		"2MB", "1GB", "64KB", "4B", "16B", "100PB", "7EB",
+		"", "B", "MB", "0MB", "02MB", "2mb", "2M", "2MBB", "2KMB", "-2MB", "2 MB", "1.5GB", "2MiB", "2XB", "٣MB",
+	} {
+		if got, want := isHugepageSize(s), re.MatchString(s); got != want {
+			t.Errorf("isHugepageSize(%q) = %v, want %v", s, got, want)
+		}
 	}
 }
