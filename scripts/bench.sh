@@ -281,16 +281,20 @@ debug_once() {
 		{ echo "bench: berth --debug $1 failed: $(cat "$WORK/err-phases")" >&2; return 1; }
 }
 
-# phase_medians LOG: one line per phase found in LOG, "WHO.PHASE median_ms count what", WHO being
-# the record's op (host side: create, start, ...) or src (init, nsenter), in the order first
-# logged (a record is written when its phase ends; init's are relayed by the host, so their times
-# are not theirs). Phases nest (create.init spans the init.* ones): they do not add up to the total.
+# phase_medians LOG: one line per phase found in LOG, "WHO.PHASE median_ms count what
+# median_peak_rss_kib", WHO being the record's op (host side: create, start, ...) or src (init,
+# nsenter), in the order first logged (a record is written when its phase ends; init's are
+# relayed by the host, so their times are not theirs). Phases nest (create.init spans the init.*
+# ones): they do not add up to the total. The peak RSS is that of the process that logged the
+# phase (berth, berth init or nsenter) by the phase's end; "-" where a record has none.
 phase_medians() {
 	jq -rs '[.[] | select(.phase != null and .duration != null)
-			| {k: ((.op // .src // "?") + "." + .phase), d: .duration, m: .msg}] as $r
+			| {k: ((.op // .src // "?") + "." + .phase), d: .duration, m: .msg, r: .maxrss}] as $r
 		| reduce ($r[] | .k) as $k ([]; if index([$k]) then . else . + [$k] end)
 		| .[] as $k | [$r[] | select(.k == $k)] as $g | ($g | map(.d) | sort) as $d
-		| [$k, ($d[(($d | length) - 1) / 2 | floor] / 1e6 * 1000 | round / 1000), ($d | length), $g[0].m]
+		| ($g | map(.r // empty) | sort) as $m
+		| [$k, ($d[(($d | length) - 1) / 2 | floor] / 1e6 * 1000 | round / 1000), ($d | length), $g[0].m,
+			(if ($m | length) > 0 then $m[(($m | length) - 1) / 2 | floor] else "-" end)]
 		| @tsv' "$1"
 }
 
@@ -301,10 +305,11 @@ report_phases() {
 	total=$(stats "$WORK/$2-berth" | cut -d' ' -f1)
 	printf '\nberth %s per phase (medians of %d untimed --debug runs; timed total median %s ms):\n' \
 		"$op" "$PHASE_RUNS" "$total"
-	printf '%-22s %9s  %s\n' phase median_ms what
-	while IFS=$'\t' read -r key ms count what; do
-		printf '%-22s %9s  %s\n' "$key" "$ms" "$what"
+	printf '%-22s %9s %12s  %s\n' phase median_ms peak_rss_kib what
+	while IFS=$'\t' read -r key ms count what rss; do
+		printf '%-22s %9s %12s  %s\n' "$key" "$ms" "$rss" "$what"
 		result berth "phases.$op.$key" "$ms"
+		[[ $rss == - ]] || result berth "phases_peak_rss_kib.$op.$key" "$rss"
 	done < <(phase_medians "$3")
 }
 

@@ -200,6 +200,9 @@ func (r *initLogRelay) logRecord(level slog.Level, rec *protocol.Record) {
 	if rec.Duration != 0 {
 		attrs = append(attrs, "duration", time.Duration(rec.Duration))
 	}
+	if rec.MaxRSS != 0 {
+		attrs = append(attrs, "maxrss", rec.MaxRSS)
+	}
 	r.log.Log(context.Background(), level, rec.Msg, attrs...)
 }
 

@@ -4,10 +4,13 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/berth-runtime/berth/libcontainer/sys"
 )
 
 // phaseLog times the steps of one operation (create, start, exec, delete) for --debug: each
-// done logs, at debug level, the step that just ended and how long it took. With debug off it
+// done logs, at debug level, the step that just ended, how long it took and the process's peak
+// RSS by then (maxrss, KiB). With debug off it
 // costs one level check when made and a boolean test per step.
 type phaseLog struct {
 	op, id string
@@ -36,7 +39,8 @@ func (p *phaseLog) done(phase, msg string, extra ...any) {
 		return
 	}
 	now := time.Now()
-	args := append([]any{"id", p.id, "op", p.op, "phase", phase, "duration", now.Sub(p.last)}, extra...)
+	args := append([]any{"id", p.id, "op", p.op, "phase", phase, "duration", now.Sub(p.last),
+		"maxrss", sys.PeakRSSKiB()}, extra...)
 	slog.Debug(msg, args...)
 	p.last = now
 }

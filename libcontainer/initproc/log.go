@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/berth-runtime/berth/libcontainer/protocol"
+	"github.com/berth-runtime/berth/libcontainer/sys"
 )
 
 // initLog is init's end of the log stream (see protocol/log.go). It is one per process and
@@ -19,6 +20,20 @@ type streamLog struct {
 	w     *os.File
 	level slog.Level
 	last  time.Time // when the previous phase ended
+	// status is init's /proc/self/status, opened while init still saw the host's /proc, for the
+	// peak RSS of each phase; nil leaves it out (see watchRSS).
+	status *os.File
+}
+
+// watchRSS adds init's peak RSS to its phase records from now on, when debugging. Only from a
+// mount namespace of its own, copied from the host's: a joined one's /proc is not berth's.
+func watchRSS(ownMountNS bool) {
+	if initLog.level > slog.LevelDebug || !ownMountNS {
+		return
+	}
+	if f, err := sys.OpenStatus(); err == nil {
+		initLog.status = f
+	}
 }
 
 // openLog picks up the log stream the host passed, if any. A bad level turns logging off
@@ -53,7 +68,7 @@ func takeLogStream(m *protocol.Message) {
 	if initLog.w != nil {
 		initLog.w.Close()
 	}
-	initLog = streamLog{w: m.File, level: l, last: time.Now()}
+	initLog = streamLog{w: m.File, level: l, last: time.Now(), status: initLog.status}
 }
 
 // logPhase records, at debug level, that a phase ended and how long it took since the previous
@@ -65,7 +80,8 @@ func logPhase(phase, msg string) {
 		return
 	}
 	now := time.Now()
-	initLog.write(&protocol.Record{Level: "debug", Msg: msg, Phase: phase, Duration: int64(now.Sub(initLog.last))})
+	initLog.write(&protocol.Record{Level: "debug", Msg: msg, Phase: phase, Duration: int64(now.Sub(initLog.last)),
+		MaxRSS: sys.StatusPeakRSSKiB(initLog.status)})
 	initLog.last = now
 }
 

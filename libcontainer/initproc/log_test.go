@@ -18,14 +18,19 @@ func TestInitLog(t *testing.T) {
 		name  string
 		level string
 		log   func()
-		want  []protocol.Record // durations are checked apart
+		want  []protocol.Record // durations and peak RSS are checked apart
+		rss   bool              // phases carry the peak RSS
 	}{
+		{"debug phases with RSS", "debug", func() { watchRSS(true); logPhase("mounts", "mounts done") },
+			[]protocol.Record{{Level: "debug", Msg: "mounts done", Src: "init", Phase: "mounts"}}, true},
+		{"no RSS from a joined mount namespace", "debug", func() { watchRSS(false); logPhase("mounts", "mounts done") },
+			[]protocol.Record{{Level: "debug", Msg: "mounts done", Src: "init", Phase: "mounts"}}, false},
 		{"debug phases", "debug", func() { logPhase("mounts", "mounts done"); logPhase("exec", "exec /bin/true") },
-			[]protocol.Record{{Level: "debug", Msg: "mounts done", Src: "init", Phase: "mounts"}, {Level: "debug", Msg: "exec /bin/true", Src: "init", Phase: "exec"}}},
-		{"warn drops phases", "warn", func() { logPhase("mounts", "mounts done") }, nil},
+			[]protocol.Record{{Level: "debug", Msg: "mounts done", Src: "init", Phase: "mounts"}, {Level: "debug", Msg: "exec /bin/true", Src: "init", Phase: "exec"}}, false},
+		{"warn drops phases", "warn", func() { logPhase("mounts", "mounts done") }, nil, false},
 		{"last words at warn", "warn", func() { logPhase("mounts", "mounts done"); logError("rootfs: boom") },
-			[]protocol.Record{{Level: "error", Msg: "rootfs: boom", Src: "init"}}},
-		{"bad level logs nothing", "verbose", func() { logPhase("mounts", "mounts done"); logError("boom") }, nil},
+			[]protocol.Record{{Level: "error", Msg: "rootfs: boom", Src: "init"}}, false},
+		{"bad level logs nothing", "verbose", func() { logPhase("mounts", "mounts done"); logError("boom") }, nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,7 +63,10 @@ func TestInitLog(t *testing.T) {
 				if (rec.Phase != "") != (rec.Duration > 0) {
 					t.Errorf("record %+v: a phase needs a duration, nothing else has one", rec)
 				}
-				rec.Duration = 0
+				if (rec.MaxRSS > 0) != (tt.rss && rec.Phase != "") {
+					t.Errorf("record %+v: peak RSS %d, want one: %v", rec, rec.MaxRSS, tt.rss)
+				}
+				rec.Duration, rec.MaxRSS = 0, 0
 				got = append(got, *rec)
 			}
 			if len(got) != len(tt.want) {

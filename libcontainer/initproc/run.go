@@ -49,6 +49,7 @@ func (i *initProcess) run() error {
 		return err
 	}
 	i.cfg, i.spec = msg.Config, msg.Config.Spec
+	watchRSS(i.cfg.NewMountNS && !i.cfg.Exec)
 	logPhase("config", "config received from the host")
 	if i.spec == nil || i.spec.Process == nil || (startLn == nil && !i.cfg.Exec) {
 		return fmt.Errorf("init: incomplete config from the host")

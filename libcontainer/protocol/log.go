@@ -35,6 +35,7 @@ type Record struct {
 	Src      string `json:"src,omitempty"`
 	Phase    string `json:"phase,omitempty"`
 	Duration int64  `json:"duration,omitempty"` // nanoseconds
+	MaxRSS   int64  `json:"maxrss,omitempty"`   // the process's peak RSS when the phase ended, KiB
 }
 
 // MaxRecord bounds a line; longer ones are cut by the reader and reported as unreadable.
