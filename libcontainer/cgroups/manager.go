@@ -32,15 +32,17 @@ const (
 // Saved is what the state file keeps so that later commands find the same cgroup without the
 // flags of create (podman calls update, pause and delete without --systemd-cgroup).
 //
-// Its Config, the library's description of the cgroup, is decoded only when a command needs
+// Its config, the library's description of the cgroup, is decoded only when a command needs
 // the manager (Load): building encoding/json's tables for the library's types costs ~0.25 ms
 // per process, and the commands that only tell a container's status (state, list, start) need
 // the paths alone (Paused).
 type Saved struct {
 	Driver string            `json:"driver"`
-	Config *cgroups.Cgroup   `json:"-"`
 	Paths  map[string]string `json:"paths"`
-	// rawConfig is Config as read from the state file, until config decodes it.
+	// cfg is the library's config once known (made by Save, or decoded by config); rawConfig
+	// is it as read from the state file, until then. Unexported, so that nobody reads a cfg
+	// that is not decoded yet.
+	cfg       *cgroups.Cgroup
 	rawConfig json.RawMessage
 }
 
@@ -54,9 +56,9 @@ type savedJSON struct {
 // MarshalJSON stores the config as given, or as it was read when it was never decoded.
 func (s *Saved) MarshalJSON() ([]byte, error) {
 	raw := s.rawConfig
-	if s.Config != nil {
+	if s.cfg != nil {
 		var err error
-		if raw, err = json.Marshal(s.Config); err != nil {
+		if raw, err = json.Marshal(s.cfg); err != nil {
 			return nil, err
 		}
 	}
@@ -81,14 +83,14 @@ func (s *Saved) UnmarshalJSON(data []byte) error {
 
 // config decodes the stored config on first use; nil when none was stored.
 func (s *Saved) config() (*cgroups.Cgroup, error) {
-	if s.Config == nil && s.rawConfig != nil {
+	if s.cfg == nil && s.rawConfig != nil {
 		var c cgroups.Cgroup
 		if err := json.Unmarshal(s.rawConfig, &c); err != nil {
 			return nil, fmt.Errorf("the state's cgroup config: %w", err)
 		}
-		s.Config, s.rawConfig = &c, nil
+		s.cfg, s.rawConfig = &c, nil
 	}
-	return s.Config, nil
+	return s.cfg, nil
 }
 
 // Paused reports whether the cgroup is frozen, from its paths alone, with the library's own
@@ -224,7 +226,7 @@ func Conventional(id string) (*Saved, error) {
 
 // Save returns what the state file keeps.
 func (m *Manager) Save() *Saved {
-	return &Saved{Driver: m.driver, Config: m.config, Paths: m.m.GetPaths()}
+	return &Saved{Driver: m.driver, cfg: m.config, Paths: m.m.GetPaths()}
 }
 
 // JoinsItself reports whether init joins the cgroup on its own (cgroupfs: by writing to the
@@ -438,11 +440,8 @@ func (m *Manager) Thaw() error {
 	return m.m.Freeze(cgroups.Thawed)
 }
 
-// Paused reports whether the freezer holds the container.
-func (m *Manager) Paused() bool {
-	st, err := m.m.GetFreezerState()
-	return err == nil && st == cgroups.Frozen
-}
+// Paused reports whether the freezer holds the container, read as Saved.Paused reads it.
+func (m *Manager) Paused() bool { return (&Saved{Paths: m.m.GetPaths()}).Paused() }
 
 // Stats returns the cgroup's statistics.
 func (m *Manager) Stats() (*cgroups.Stats, error) { return m.m.GetStats() }

@@ -15,7 +15,7 @@ import (
 func TestSavedRoundTrip(t *testing.T) {
 	orig := &Saved{
 		Driver: DriverCgroupfs,
-		Config: &cgroups.Cgroup{Path: "/berth/c1", Resources: &cgroups.Resources{CpuShares: 7}},
+		cfg:    &cgroups.Cgroup{Path: "/berth/c1", Resources: &cgroups.Resources{CpuShares: 7}},
 		Paths:  map[string]string{"pids": "/sys/fs/cgroup/pids/berth/c1"},
 	}
 	data, err := json.Marshal(orig)
@@ -35,7 +35,7 @@ func TestSavedRoundTrip(t *testing.T) {
 			if err := json.Unmarshal(data, &s); err != nil {
 				t.Fatal(err)
 			}
-			if s.Config != nil {
+			if s.cfg != nil {
 				t.Fatal("config decoded with the state")
 			}
 			if tt.decode {
