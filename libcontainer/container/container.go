@@ -96,19 +96,12 @@ func (c *Container) Pid() int { return c.state.Pid }
 // Status reads the container's status now: the OCI status, or "paused" when its cgroup is frozen.
 func (c *Container) Status() string {
 	st := c.dir.Status(c.state)
-	if (st == state.Running || st == state.Created) && c.paused() {
+	// The saved paths suffice, without loading the cgroup manager (see cgroups.Saved); the
+	// state's cgroup is kept in step with c.cg wherever that changes.
+	if (st == state.Running || st == state.Created) && c.state.Cgroup.Paused() {
 		return Paused
 	}
 	return string(st)
-}
-
-// paused tells whether the container's cgroup is frozen, without loading the cgroup manager
-// when the state's paths suffice (see cgroups.Saved).
-func (c *Container) paused() bool {
-	if c.cg != nil {
-		return c.cg.Paused()
-	}
-	return c.state.Cgroup.Paused()
 }
 
 // Paused is the status of a container whose cgroup is frozen, named as runc names it.
