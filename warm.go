@@ -25,7 +25,9 @@ func warmDecoding(app *cli.App, args []string) {
 		// manager is first needed, see cgroups.Saved).
 		vs = []any{new(state.State), new(libcgroups.Cgroup)}
 	case "create", "run", "restore":
-		vs = []any{new(spec.Document)}
+		// The config, then the state file's other parts, the cgroup library's config the
+		// first state save encodes among them.
+		vs = []any{new(spec.Document), new(state.State), new(libcgroups.Cgroup)}
 	default:
 		return
 	}
