@@ -168,7 +168,7 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 			return l, c.explainInitDeath(err, before)
 		}
 	}
-	if err := c.awaitExec(l.sync, state.Running); err != nil {
+	if err := c.awaitExec(l.sync, state.Running, true); err != nil {
 		return l, c.explainInitDeath(err, before)
 	}
 	phases.done("exec", "program started")

@@ -68,7 +68,7 @@ func runForeground(o *RunOptions) (int, error) {
 	if err != nil {
 		return 1, c.fail(l, err)
 	}
-	if err := c.Start(); err != nil {
+	if err := c.start(true); err != nil {
 		return 1, c.fail(l, l.explain(err))
 	}
 	// Unlock while the program runs, so that state, kill, ps and friends can work on it.

@@ -16,8 +16,16 @@ import (
 )
 
 // Start releases a created container's init to exec the user's program, then runs the
-// poststart hooks.
+// poststart hooks. It returns when init is about to execve the program, as runc's start does;
+// with poststart hooks, once the program runs.
 func (c *Container) Start() error {
+	return c.start(false)
+}
+
+// start is Start; untilExec waits for the execve to succeed whatever the hooks, for a caller
+// that waits for the program anyway and wants a failed execve as its error (run in the
+// foreground).
+func (c *Container) start(untilExec bool) error {
 	switch status := c.Status(); status {
 	case string(state.Created):
 	case string(state.Stopped):
@@ -40,14 +48,15 @@ func (c *Container) Start() error {
 		return err
 	}
 	defer logs.finish()
-	if err := c.awaitExec(conn, state.Created); err != nil {
+	untilExec = untilExec || c.state.Config.Hooks != nil && len(c.state.Config.Hooks.Poststart) > 0
+	if err := c.awaitExec(conn, state.Created, untilExec); err != nil {
 		// The program may run without what it needed (its seccomp listener): stop it.
 		if kerr := c.killAndWait(); kerr != nil {
 			err = fmt.Errorf("%w (and stopping the container failed: %v)", err, kerr)
 		}
 		return logs.explain(err)
 	}
-	logs.stop() // init exec'd: its records are all in
+	logs.stop() // init is at its execve: its records are all in
 	phases.done("exec", "program started")
 	if err := c.runPoststartHooks(); err != nil {
 		return err
@@ -57,23 +66,31 @@ func (c *Container) Start() error {
 }
 
 // awaitExec waits until init has exec'd the program: the connection closes (it was
-// close-on-exec), or init reports an error. A seccomp notify fd on the way goes to the
-// container's listener.
-func (c *Container) awaitExec(conn *os.File, status specs.ContainerState) error {
+// close-on-exec), or init reports an error; unless untilExec, it stops where init says that
+// execve is next (protocol.KindExecing). A seccomp notify fd on the way goes to the container's
+// listener.
+func (c *Container) awaitExec(conn *os.File, status specs.ContainerState, untilExec bool) error {
 	var hooks []specs.Hook
 	if h := c.state.Config.Hooks; h != nil && status == state.Created {
 		hooks = h.StartContainer
 	}
 	explain := boundWait(conn, "start the program", hooks)
-	_, err := protocol.Serve(conn, map[protocol.Kind]protocol.Handler{
+	handlers := map[protocol.Kind]protocol.Handler{
 		protocol.KindSeccompFd: func(m *protocol.Message) error {
 			if err := c.forwardNotifyFd(m.File, status); err != nil {
 				return err
 			}
 			return protocol.Send(conn, &protocol.Message{Kind: protocol.KindSeccompDone})
 		},
-	})
-	if err = explain(err); errors.Is(err, protocol.ErrClosed) {
+	}
+	var until []protocol.Kind
+	if untilExec {
+		handlers[protocol.KindExecing] = func(*protocol.Message) error { return nil }
+	} else {
+		until = append(until, protocol.KindExecing)
+	}
+	_, err := protocol.Serve(conn, handlers, until...)
+	if err = explain(err); err == nil || errors.Is(err, protocol.ErrClosed) {
 		return nil
 	}
 	return err

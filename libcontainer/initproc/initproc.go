@@ -40,8 +40,9 @@ func Main() {
 	if i.startConn != nil {
 		w = i.startConn
 	}
-	if w == nil || protocol.Send(w, &protocol.Message{Kind: protocol.KindError, Error: err.Error()}) != nil {
-		// No one to send the error frame to: the log stream may still reach the host.
+	if w == nil || protocol.Send(w, &protocol.Message{Kind: protocol.KindError, Error: err.Error()}) != nil || i.execAnnounced {
+		// No one to send the error frame to, or maybe no one reading it: the log stream may
+		// still reach the host.
 		logError(err.Error())
 		fmt.Fprintln(os.Stderr, "berth init:", err)
 	}

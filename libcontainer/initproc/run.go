@@ -29,6 +29,9 @@ type initProcess struct {
 	slave     *os.File // the pty slave when process.terminal is set
 	rootfs    *rootfs.Config
 	filter    *seccomp.Filter
+	// execAnnounced: start heard that execve is next and may have stopped reading (see
+	// protocol.KindExecing), so a failed execve is also told on stderr.
+	execAnnounced bool
 }
 
 // run does init's work in the order of the protocol (see package protocol).
@@ -323,6 +326,11 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 		return err
 	}
 	if nnp {
+		if !i.filter.Notifies() {
+			// The last step that can fail is the filter's load itself (a compiled program
+			// the kernel has to accept): announce now, unfiltered.
+			i.announceExec()
+		}
 		if notify, err = i.filter.Load(); err != nil {
 			return err
 		}
@@ -336,7 +344,20 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 		return fmt.Errorf("--preserve-fds: %w", err)
 	}
 	logPhase("exec", "exec "+prog.Path)
+	if i.filter == nil {
+		i.announceExec()
+	}
 	return prog.Exec()
+}
+
+// announceExec tells start that execve is next (protocol.KindExecing), so that it need not wait
+// through the kernel's execve of this multi-threaded process. Only while no seccomp filter is
+// loaded: the frame must not be a syscall that the container's profile may refuse or kill. A
+// start that was not told reads EOF at the exec, as before.
+func (i *initProcess) announceExec() {
+	if i.startConn != nil && protocol.Send(i.startConn, &protocol.Message{Kind: protocol.KindExecing}) == nil {
+		i.execAnnounced = true
+	}
 }
 
 // runStartContainerHooks runs hooks.startContainer (not for exec) in the container, after start.

@@ -45,9 +45,17 @@
 //	                                                  hands the fd to linux.seccomp.listenerPath
 //	seccompDone ──────────────────────────────────▶ (only then: a program must never run
 //	                                                  without its listener)
-//	                                                  init execve's the program
+//	                            ◀── execing ─────── all that start reports is done; init
+//	                                                  execve's the program
 //	                            ◀── EOF ─────────── exec succeeded (the socket was close-on-exec)
 //	                            ◀── error {error} ─ exec or a hook failed; init exits 1
+//
+// start returns at execing, as runc's and crun's start return before the program's execve: the
+// kernel's execve of a multi-threaded Go init (ending its threads, unmapping the binary) is
+// ~0.9 ms that start would otherwise wait through. Where something must follow the exec itself
+// (poststart hooks, run in the foreground), the host reads on to EOF or the error of a failed
+// execve, which init then also writes to its stderr, since a host that stopped at execing no
+// longer reads.
 //
 // berth exec starts the same init in the container's namespaces with config {exec: true}; it
 // sets up the process and execs at once, so the host reads EOF (success) or an error frame:
@@ -88,6 +96,7 @@ const (
 	KindStart       Kind = "start"       // berth start → init
 	KindSeccompFd   Kind = "seccompFd"   // init → host: the seccomp notify fd for listenerPath
 	KindSeccompDone Kind = "seccompDone" // host → init: the listener has the fd; exec now
+	KindExecing     Kind = "execing"     // init → berth start: execve is next, nothing else can fail
 	KindError       Kind = "error"       // either way: Error, then the sender gives up
 )
 
@@ -105,7 +114,7 @@ const (
 var kinds = map[Kind]fdRule{
 	KindConfig: noFd, KindPid: noFd, KindIDMap: withFd, KindIDMapDone: noFd, KindHooks: noFd,
 	KindHooksDone: noFd, KindReady: noFd, KindStart: optionalFd, KindSeccompFd: withFd, KindSeccompDone: noFd,
-	KindError: noFd,
+	KindExecing: noFd, KindError: noFd,
 }
 
 // allows says whether a message of this rule may have (hasFd) an fd or not.

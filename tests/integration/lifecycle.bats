@@ -194,6 +194,31 @@ wait_for_term_trap() {
 	assert_one_line_error "--root $BERTH_ROOT"
 }
 
+@test "a program the kernel refuses to exec: run fails naming it, start leaves it to init's stderr" {
+	# start returns once init is about to execve, as runc's start does (runc 1.1.5 behaves
+	# alike): a failed execve is then init's last word on the container's stderr, and the
+	# container stops. run waits for the program anyway and reports the error itself.
+	setup_bundle /not-a-program
+	printf 'plain text\n' >"$BUNDLE/rootfs/not-a-program"
+	chmod +x "$BUNDLE/rootfs/not-a-program"
+	run_unpiped berth run --bundle "$BUNDLE" "$ID"
+	assert_failure 1
+	assert_output --partial "exec format error"
+	assert_no_leaks
+
+	create_container "$ID"
+	run_unpiped berth start "$ID"
+	assert_success
+	wait_for_status "$ID" stopped
+	run cat "$BATS_TEST_TMPDIR/$ID.log"
+	assert_output --partial "exec format error"
+	if is_berth; then
+		assert_output --partial '"/not-a-program"'
+	fi
+	berth delete "$ID"
+	assert_no_leaks
+}
+
 @test "a created container has not run the user's program before start" {
 	local shared=$BATS_TEST_TMPDIR/shared
 	mkdir -p "$shared"
