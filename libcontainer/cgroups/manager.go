@@ -93,6 +93,18 @@ func (s *Saved) config() (*cgroups.Cgroup, error) {
 	return s.cfg, nil
 }
 
+// RemoveEmpty removes a cgroupfs cgroup from its saved paths alone, as the library's cgroupfs
+// managers do (their Destroy is RemovePaths of these paths), so that delete of a stopped
+// container decodes no config (~0.3 ms). It reports false where the manager is needed: the
+// systemd driver's unit, or a cgroup that would not go (processes left in it), which
+// Manager.Destroy kills and retries.
+func (s *Saved) RemoveEmpty() bool {
+	if s == nil || s.Driver != DriverCgroupfs {
+		return false
+	}
+	return cgroups.RemovePaths(maps.Clone(s.Paths)) == nil // RemovePaths empties the map it gets
+}
+
 // Paused reports whether the cgroup is frozen, from its paths alone, with the library's own
 // reading of the freezer (for every driver: the v1 freezer where there is one, cgroup.freeze on
 // a pure v2 host).

@@ -115,3 +115,49 @@ func TestSavedPaused(t *testing.T) {
 		t.Error("a container without a cgroup reads as paused")
 	}
 }
+
+// TestSavedRemoveEmpty: an empty cgroupfs cgroup goes from its saved paths alone; what needs the
+// manager (the systemd driver's unit, a cgroup that will not go) is left to it, untouched.
+func TestSavedRemoveEmpty(t *testing.T) {
+	tests := []struct {
+		name     string
+		driver   string
+		busy     bool // a file in one directory: rmdir fails, as with processes left in a cgroup
+		want     bool
+		wantGone bool
+	}{
+		{"cgroupfs, empty", DriverCgroupfs, false, true, true},
+		{"cgroupfs, not empty", DriverCgroupfs, true, false, false},
+		{"systemd", DriverSystemd, false, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			paths := map[string]string{"pids": filepath.Join(root, "pids/c1"), "memory": filepath.Join(root, "memory/c1")}
+			for _, p := range paths {
+				if err := os.MkdirAll(p, 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.busy {
+				if err := os.WriteFile(filepath.Join(paths["memory"], "tasks"), []byte("1\n"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := &Saved{Driver: tt.driver, Paths: paths}
+			if got := s.RemoveEmpty(); got != tt.want {
+				t.Fatalf("RemoveEmpty = %v, want %v", got, tt.want)
+			}
+			if len(s.Paths) != 2 {
+				t.Errorf("the saved paths changed: %v", s.Paths)
+			}
+			_, err := os.Stat(paths["pids"])
+			if gone := os.IsNotExist(err); gone != tt.wantGone && !(tt.busy && gone) {
+				t.Errorf("pids directory gone = %v, want %v", gone, tt.wantGone)
+			}
+			if _, err := os.Stat(paths["memory"]); os.IsNotExist(err) == (tt.driver == DriverSystemd || tt.busy) {
+				t.Errorf("memory directory: %v", err)
+			}
+		})
+	}
+}

@@ -129,11 +129,7 @@ func (c *Container) hasProcesses() bool { return c.state.Pid != 0 || c.cgroupDir
 func (c *Container) destroy() error {
 	phases := newPhaseLog("delete", c.state.ID)
 	if c.state.Cgroup != nil {
-		cg, err := c.cgroup()
-		if err == nil {
-			err = cg.Destroy()
-		}
-		if err != nil {
+		if err := c.removeCgroup(); err != nil {
 			return err
 		}
 		phases.done("cgroup", "cgroup removed")
@@ -150,4 +146,17 @@ func (c *Container) destroy() error {
 	}
 	phases.done("state", "state removed")
 	return nil
+}
+
+// removeCgroup removes the container's cgroup: from the state's paths when no manager is loaded
+// and the cgroup is empty, otherwise through the manager.
+func (c *Container) removeCgroup() error {
+	if c.cg == nil && c.state.Cgroup.RemoveEmpty() {
+		return nil
+	}
+	cg, err := c.cgroup()
+	if err != nil {
+		return err
+	}
+	return cg.Destroy()
 }
