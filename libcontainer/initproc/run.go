@@ -326,11 +326,6 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 		return err
 	}
 	if nnp {
-		if !i.filter.Notifies() {
-			// The last step that can fail is the filter's load itself (a compiled program
-			// the kernel has to accept): announce now, unfiltered.
-			i.announceExec()
-		}
 		if notify, err = i.filter.Load(); err != nil {
 			return err
 		}
@@ -351,9 +346,11 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 }
 
 // announceExec tells start that execve is next (protocol.KindExecing), so that it need not wait
-// through the kernel's execve of this multi-threaded process. Only while no seccomp filter is
-// loaded: the frame must not be a syscall that the container's profile may refuse or kill. A
-// start that was not told reads EOF at the exec, as before.
+// through the kernel's execve of this multi-threaded process: everything berth sets up is in
+// place by then. Only for a container without a seccomp filter: the frame must not be a
+// syscall that the container's profile may refuse or kill, and announcing before the filter's
+// load would let start return before the filter is there. A start that was not told reads EOF
+// at the exec, as before.
 func (i *initProcess) announceExec() {
 	if i.startConn != nil && protocol.Send(i.startConn, &protocol.Message{Kind: protocol.KindExecing}) == nil {
 		i.execAnnounced = true
