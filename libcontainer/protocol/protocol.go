@@ -45,8 +45,8 @@
 //	                                                  hands the fd to linux.seccomp.listenerPath
 //	seccompDone ──────────────────────────────────▶ (only then: a program must never run
 //	                                                  without its listener)
-//	                            ◀── execing ─────── all that start reports is done; init
-//	                                                  execve's the program
+//	                            ◀── execing ─────── only without a seccomp filter: all is set
+//	                                                  up; init execve's the program
 //	                            ◀── EOF ─────────── exec succeeded (the socket was close-on-exec)
 //	                            ◀── error {error} ─ exec or a hook failed; init exits 1
 //
