@@ -77,6 +77,42 @@ func (m *Manager) OpenJoinFiles(sub map[string]string) (tasks []*os.File, v2dir 
 	return tasks, v2dir, nil
 }
 
+// CanJoinLater says whether init may start before the cgroup is made and take its tasks
+// files afterwards (OpenTasks): cgroupfs on a v1 or hybrid host, not rootless. On a pure v2
+// host clone3 places init, which needs the directory first; systemd places it after its start;
+// a rootless create learns only from making the cgroup which hierarchies it may join.
+func (m *Manager) CanJoinLater() bool {
+	return m.JoinsItself() && !m.config.Rootless && !cgroups.IsCgroup2UnifiedMode()
+}
+
+// MakeUnified makes the cgroup's directory in a hybrid host's cgroup2 hierarchy, which init
+// joins by clone3 when it starts (CanJoinLater), and opens it for that; nil without one. Create
+// finds it made.
+func (m *Manager) MakeUnified() (*os.File, error) {
+	path, ok := m.m.GetPaths()[""]
+	if !ok || path == "" {
+		return nil, nil
+	}
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return nil, NameField(fmt.Errorf("create cgroup: %w", err))
+	}
+	dir, err := os.OpenFile(path, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("open cgroup: %w", err)
+	}
+	return dir, nil
+}
+
+// OpenTasks opens the v1 tasks files of the cgroup made by Create, for an init started before
+// it (CanJoinLater), which is in the cgroup2 hierarchy already.
+func (m *Manager) OpenTasks() ([]*os.File, error) {
+	tasks, v2dir, err := m.OpenJoinFiles(nil)
+	if v2dir != nil {
+		v2dir.Close()
+	}
+	return tasks, err
+}
+
 func pick(sub map[string]string, ctrl string) string {
 	if p, ok := sub[ctrl]; ok {
 		return p

@@ -269,11 +269,13 @@ func (m *Manager) Create() error {
 	return nil
 }
 
-// removeAfterFailure removes what a failed Create made; the caller reports the failure itself,
-// so a cgroup that cannot be removed is only logged.
+// removeAfterFailure removes what a failed Create made; the caller reports the failure itself.
+// A cgroup that cannot be removed yet is left to the caller's clean-up: an init started beside
+// Create (CanJoinLater) sits in its cgroup2 directory until create kills it and removes the
+// cgroup again, and says so if that fails.
 func (m *Manager) removeAfterFailure() {
 	if err := m.m.Destroy(); err != nil {
-		slog.Warn("remove the cgroup of a failed create", "cgroup", m.describe(), "error", err)
+		slog.Debug("remove the cgroup of a failed create", "cgroup", m.describe(), "error", err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/berth-runtime/berth/libcontainer/cgroups"
 	"github.com/berth-runtime/berth/libcontainer/exeseal"
 	"github.com/berth-runtime/berth/libcontainer/namespaces"
 	"github.com/berth-runtime/berth/libcontainer/protocol"
@@ -28,6 +29,9 @@ type launched struct {
 	// ours is true while init is berth's child and must be reaped by berth.
 	ours bool
 	logs *initLogRelay // init's log stream, relayed into berth's logger
+	// cgroupSock is where the tasks files go once the cgroup is made (launchSpec.cgroupLater);
+	// nil otherwise, or once they are sent.
+	cgroupSock *os.File
 }
 
 // launchSpec says what init gets besides its namespaces and cgroup.
@@ -42,6 +46,11 @@ type launchSpec struct {
 	// execPlan: exec's process for the C constructor to run without `berth init`'s Go part
 	// (directExecPlan), or nil.
 	execPlan *os.File
+	// cgroupLater: the cgroup is made while init starts (cgroups.Manager.CanJoinLater); init
+	// waits in its C constructor for the tasks files (sendCgroupFiles). unified is the hybrid
+	// host's cgroup2 directory, made already, which init's clone3 joins; or nil.
+	cgroupLater bool
+	unified     *os.File
 }
 
 // launch starts `berth init` in the container's namespaces. The fds init gets are laid out as
@@ -53,6 +62,11 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	}
 	defer initSync.Close()
 	l := &launched{sync: hostSync, pidfd: -1}
+	defer func() {
+		if l.pid == 0 { // not started: nobody waits on the cgroup socket
+			l.closeCgroupSock()
+		}
+	}()
 	logHost, logChild, err := newLogStream()
 	if err != nil {
 		hostSync.Close()
@@ -101,7 +115,13 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	defer closeAll(nsFiles)
 	extra = append(extra, nsFiles...)
 	attr := plan.SysProcAttr()
-	cgPass, cgKeep, cgEnv, err := cgroupJoin(c, ls.subCgroup, plan, attr, 3+len(extra))
+	var cgPass, cgKeep []*os.File
+	var cgEnv []string
+	if ls.cgroupLater {
+		l.cgroupSock, cgPass, cgKeep, cgEnv, err = cgroupJoinLater(ls.unified, plan, attr, 3+len(extra))
+	} else {
+		cgPass, cgKeep, cgEnv, err = cgroupJoin(c, ls.subCgroup, plan, attr, 3+len(extra))
+	}
 	if err == nil {
 		err = setAll(&env, append(nsEnv, cgEnv...))
 	}
@@ -208,6 +228,61 @@ func cgroupJoin(c *Container, sub map[string]string, plan *namespaces.Plan, attr
 	return pass, keep, env, nil
 }
 
+// cgroupJoinLater is cgroupJoin for an init started before its cgroup is made: the child's end
+// of a socket on which sendCgroupFiles sends the v1 tasks files, and unified (a hybrid host's
+// cgroup2 directory, made already) placed as cgroupJoin places a v2 directory, and closed with
+// the rest once init is started. host is berth's end of the socket.
+func cgroupJoinLater(unified *os.File, plan *namespaces.Plan, attr *syscall.SysProcAttr, firstFd int) (host *os.File, pass, keep []*os.File, env []string, err error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, nil, nil, os.NewSyscallError("socketpair", err)
+	}
+	host = os.NewFile(uintptr(fds[0]), "cgroup")
+	pass = []*os.File{os.NewFile(uintptr(fds[1]), "cgroup")}
+	env = []string{protocol.EnvNsenter + "=1", protocol.EnvCgroupSock + "=" + strconv.Itoa(firstFd)}
+	switch {
+	case unified == nil:
+	case plan.OnlyJoins():
+		env = append(env, protocol.EnvCgroupDirFd+"="+strconv.Itoa(firstFd+1))
+		pass = append(pass, unified)
+	default:
+		attr.UseCgroupFD, attr.CgroupFD = true, int(unified.Fd())
+		keep = []*os.File{unified}
+	}
+	return host, pass, keep, env, nil
+}
+
+// sendCgroupFiles gives an init started before its cgroup (launchSpec.cgroupLater) the tasks
+// files of the cgroup now made; its C constructor joins them before any Go code runs.
+func (l *launched) sendCgroupFiles(cg *cgroups.Manager) error {
+	defer l.closeCgroupSock()
+	tasks, err := cg.OpenTasks()
+	if err != nil {
+		return err
+	}
+	defer closeAll(tasks)
+	fds := make([]int, len(tasks))
+	for i, f := range tasks {
+		fds[i] = int(f.Fd())
+	}
+	var oob []byte
+	if len(fds) > 0 {
+		oob = unix.UnixRights(fds...)
+	}
+	if err := unix.Sendmsg(int(l.cgroupSock.Fd()), []byte{0}, oob, nil, 0); err != nil {
+		return fmt.Errorf("send init its cgroup: %w", os.NewSyscallError("sendmsg", err))
+	}
+	return nil
+}
+
+// closeCgroupSock closes berth's end of the cgroup socket: an init still waiting on it gives up.
+func (l *launched) closeCgroupSock() {
+	if l != nil && l.cgroupSock != nil {
+		l.cgroupSock.Close()
+		l.cgroupSock = nil
+	}
+}
+
 // setAll sets each NAME=value of vars in env: the namespace plan and the cgroup join may both
 // turn the constructor on; anything else set twice is a bug that env refuses.
 func setAll(env *protocol.Env, vars []string) error {
@@ -293,6 +368,7 @@ func (l *launched) explain(err error) error {
 // release closes berth's ends; init, if it lives on, is no longer berth's business. Its log
 // records written until now are relayed; later ones are not read.
 func (l *launched) release() {
+	l.closeCgroupSock()
 	l.logs.finish()
 	if l.sync != nil {
 		l.sync.Close()

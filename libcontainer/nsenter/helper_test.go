@@ -26,7 +26,7 @@ import (
 const helperEnv = "BERTH_NSENTER_TEST_HELPER"
 
 // ourVars are the variables the constructor must remove; _BERTH_SYNC_FD must stay.
-var ourVars = []string{"_BERTH_NSENTER", "_BERTH_NS_FDS", "_BERTH_UNSHARE", "_BERTH_TIMENS_OFFSETS", "_BERTH_FORK", "_BERTH_CGROUP_FDS", "_BERTH_CGROUP_DIR_FD"}
+var ourVars = []string{"_BERTH_NSENTER", "_BERTH_NS_FDS", "_BERTH_UNSHARE", "_BERTH_TIMENS_OFFSETS", "_BERTH_FORK", "_BERTH_CGROUP_FDS", "_BERTH_CGROUP_DIR_FD", "_BERTH_CGROUP_SOCK_FD"}
 
 // report is what the helper child sees after the constructor ran.
 type report struct {

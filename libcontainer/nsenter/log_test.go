@@ -24,18 +24,19 @@ func TestHeaderNamesMatchGo(t *testing.T) {
 		defined[m[1]] = m[2]
 	}
 	for macro, want := range map[string]string{
-		"ENV_ENABLE":        protocol.EnvNsenter,
-		"ENV_SYNC_FD":       protocol.EnvSyncFd,
-		"ENV_LOG_FD":        protocol.EnvLogFd,
-		"ENV_LOG_LEVEL":     protocol.EnvLogLevel,
-		"ENV_NS_FDS":        protocol.EnvNsFds,
-		"ENV_UNSHARE":       protocol.EnvUnshare,
-		"ENV_OFFSETS":       protocol.EnvTimeOffsets,
-		"ENV_FORK":          protocol.EnvFork,
-		"ENV_CGROUP_FDS":    protocol.EnvCgroupFds,
-		"ENV_CGROUP_DIR_FD": protocol.EnvCgroupDirFd,
-		"ENV_EXEC_PLAN_FD":  protocol.EnvExecPlanFd,
-		"ENV_CONSOLE_FD":    protocol.EnvConsoleFd,
+		"ENV_ENABLE":         protocol.EnvNsenter,
+		"ENV_SYNC_FD":        protocol.EnvSyncFd,
+		"ENV_LOG_FD":         protocol.EnvLogFd,
+		"ENV_LOG_LEVEL":      protocol.EnvLogLevel,
+		"ENV_NS_FDS":         protocol.EnvNsFds,
+		"ENV_UNSHARE":        protocol.EnvUnshare,
+		"ENV_OFFSETS":        protocol.EnvTimeOffsets,
+		"ENV_FORK":           protocol.EnvFork,
+		"ENV_CGROUP_FDS":     protocol.EnvCgroupFds,
+		"ENV_CGROUP_DIR_FD":  protocol.EnvCgroupDirFd,
+		"ENV_CGROUP_SOCK_FD": protocol.EnvCgroupSock,
+		"ENV_EXEC_PLAN_FD":   protocol.EnvExecPlanFd,
+		"ENV_CONSOLE_FD":     protocol.EnvConsoleFd,
 	} {
 		if defined[macro] != want {
 			t.Errorf("nsenter.h %s = %q, want %q", macro, defined[macro], want)

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <grp.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -108,6 +109,50 @@ static void join_cgroups(const struct config *c)
 	}
 	if (c->cgroup_fds > 0)
 		ns_log(NS_LOG_DEBUG, "cgroup", start, "cgroup joined (%d hierarchies)", c->cgroup_fds);
+}
+
+/*
+ * receive_cgroup_fds waits for the tasks files on the socket of _BERTH_CGROUP_SOCK_FD: create
+ * makes the cgroup while this process starts, and sends them (one message, a byte and up to
+ * CGROUP_FDS_MAX fds, perhaps none) once the cgroup is there. A host that gave up closes the
+ * socket instead.
+ */
+static void receive_cgroup_fds(struct config *c)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * CGROUP_FDS_MAX)];
+		struct cmsghdr align;
+	} u;
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	long long start = ns_log_on(NS_LOG_DEBUG) ? ns_now() : 0;
+	struct cmsghdr *cm;
+	ssize_t n;
+
+	do
+		n = recvmsg(c->cgroup_sock_fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		ns_die("nsenter: receive the cgroup files: %s", ns_errstr(errno));
+	if (n == 0)
+		ns_die("nsenter: the host closed the cgroup socket: no cgroup to join");
+	if (msg.msg_flags & MSG_CTRUNC)
+		ns_die("nsenter: receive the cgroup files: more than %d", CGROUP_FDS_MAX);
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+		size_t k, count;
+
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (k = 0; k < count && c->cgroup_fds < CGROUP_FDS_MAX; k++)
+			memcpy(&c->cgroup_fd[c->cgroup_fds++], CMSG_DATA(cm) + k * sizeof(int),
+			    sizeof(int));
+	}
+	close(c->cgroup_sock_fd);
+	c->cgroup_sock_fd = -1;
+	ns_log(NS_LOG_DEBUG, "cgroup-wait", start, "cgroup files received (%d)", c->cgroup_fds);
 }
 
 /* close_joined closes the fds of the namespaces joined so far. */
@@ -286,7 +331,7 @@ static void join_rest(struct config *c)
 static void nsenter_main(void)
 {
 	struct config c = {.ns_fd = {-1, -1, -1, -1, -1, -1, -1, -1}, .cgroup_dir_fd = -1,
-			   .exec_plan_fd = -1, .console_fd = -1};
+			   .cgroup_sock_fd = -1, .exec_plan_fd = -1, .console_fd = -1};
 	int offsets_fd = -1;
 	long long start;
 
@@ -316,6 +361,8 @@ static void nsenter_main(void)
 		fork_and_report(&c);
 	if (c.cgroup_dir_fd >= 0)
 		join_rest(&c);
+	if (c.cgroup_sock_fd >= 0)
+		receive_cgroup_fds(&c);
 	join_cgroups(&c);
 	if (!(c.joined & (1u << NS_USER | 1u << NS_PID)) && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		ns_die("nsenter: prctl PR_SET_DUMPABLE 1: %s", ns_errstr(errno));

@@ -24,6 +24,7 @@
 #define ENV_SYNC_FD "_BERTH_SYNC_FD"
 #define ENV_CGROUP_FDS "_BERTH_CGROUP_FDS"
 #define ENV_CGROUP_DIR_FD "_BERTH_CGROUP_DIR_FD"
+#define ENV_CGROUP_SOCK_FD "_BERTH_CGROUP_SOCK_FD"
 #define ENV_EXEC_PLAN_FD "_BERTH_EXEC_PLAN_FD"
 /* The console socket connection: init's, and exec.c's for a planned exec with a terminal. */
 #define ENV_CONSOLE_FD "_BERTH_CONSOLE_FD"
@@ -63,6 +64,7 @@ struct config {
 	int cgroup_fd[CGROUP_FDS_MAX]; /* open cgroup tasks files to write "0" into */
 	int cgroup_fds;
 	int cgroup_dir_fd; /* a cgroup v2 directory to fork into (clone3), or -1 */
+	int cgroup_sock_fd; /* a socket the tasks files arrive on later, or -1 */
 	unsigned joined;   /* bit k set once ns_kinds[k] is joined */
 	int exec_plan_fd; /* -1 unless exec.c runs the process (no Go runtime) */
 	int console_fd;   /* the console socket for exec.c, or -1 */

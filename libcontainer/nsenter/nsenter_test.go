@@ -334,6 +334,10 @@ func TestBadInputGivesErrorFrame(t *testing.T) {
 		{"console fd is the plan's", []string{"_BERTH_EXEC_PLAN_FD=5", "_BERTH_CONSOLE_FD=5"}, `nsenter: _BERTH_CONSOLE_FD: fd 5 is _BERTH_EXEC_PLAN_FD's`},
 		{"console fd is the sync fd", []string{"_BERTH_EXEC_PLAN_FD=5", "_BERTH_CONSOLE_FD=3"}, `nsenter: _BERTH_CONSOLE_FD: want a file descriptor number of 3 or more, not the sync or log fd`},
 		{"cgroup dir not a cgroup", []string{"_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=5"}, `nsenter: clone into the cgroup: bad file descriptor`},
+		{"cgroup sock with tasks fds", []string{"_BERTH_CGROUP_FDS=5", "_BERTH_CGROUP_SOCK_FD=4"}, `nsenter: _BERTH_CGROUP_SOCK_FD with _BERTH_CGROUP_FDS: the tasks files come one way`},
+		{"cgroup sock is a tasks fd", []string{"_BERTH_CGROUP_FDS=5", "_BERTH_CGROUP_SOCK_FD=5"}, `nsenter: _BERTH_CGROUP_SOCK_FD: fd 5 is a cgroup tasks fd`},
+		{"cgroup sock is the cgroup dir", []string{"_BERTH_FORK=1", "_BERTH_CGROUP_DIR_FD=5", "_BERTH_CGROUP_SOCK_FD=5"}, `nsenter: _BERTH_CGROUP_SOCK_FD: fd 5 is _BERTH_CGROUP_DIR_FD's`},
+		{"cgroup sock not a socket", []string{"_BERTH_CGROUP_SOCK_FD=5"}, `nsenter: receive the cgroup files: socket operation on non-socket`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -430,4 +434,66 @@ func FuzzConstructorEnv(f *testing.F) {
 			t.Fatalf("exit %d, frames %v, stderr %q; want 0 or 1", o.exitCode, o.frames, o.stderr)
 		}
 	})
+}
+
+// TestCgroupFilesArriveLater: with _BERTH_CGROUP_SOCK_FD the tasks files come on that socket
+// (create makes the cgroup while init starts); each gets "0" as the ones in _BERTH_CGROUP_FDS
+// do. A host that closes the socket instead ends the constructor with an error frame.
+func TestCgroupFilesArriveLater(t *testing.T) {
+	tests := []struct {
+		name    string
+		files   int  // "tasks" files sent; 0 with send: a message without fds
+		send    bool // false: the host closes the socket
+		wantErr string
+	}{
+		{"two files", 2, true, ""},
+		{"no file", 0, true, ""},
+		{"host gave up", 0, false, "nsenter: the host closed the cgroup socket: no cgroup to join"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			child := os.NewFile(uintptr(fds[1]), "cgroup-sock")
+			defer child.Close()
+			var tasks []*os.File
+			var rights []int
+			for i := 0; i < tt.files; i++ {
+				f, err := os.Create(filepath.Join(t.TempDir(), "tasks"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				tasks = append(tasks, f)
+				rights = append(rights, int(f.Fd()))
+			}
+			if tt.send {
+				var oob []byte
+				if len(rights) > 0 {
+					oob = unix.UnixRights(rights...)
+				}
+				// Queued before the child starts: the stream socket keeps it.
+				if err := unix.Sendmsg(fds[0], []byte{0}, oob, nil, 0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			unix.Close(fds[0])
+			o := run{env: []string{"_BERTH_NSENTER=1", "_BERTH_CGROUP_SOCK_FD=4"}, files: []*os.File{child}}.do(t)
+			if tt.wantErr != "" {
+				if msg := o.errorFrame(t); msg != tt.wantErr {
+					t.Fatalf("error = %q, want %q", msg, tt.wantErr)
+				}
+				return
+			}
+			o.mustSucceed(t)
+			for i, f := range tasks {
+				data, err := os.ReadFile(f.Name())
+				if err != nil || string(data) != "0" {
+					t.Errorf("tasks file %d holds %q (%v), want \"0\"", i, data, err)
+				}
+			}
+		})
+	}
 }

@@ -283,7 +283,8 @@ static int parse_own_fd(const struct config *c, const char *name)
 	const struct {
 		int fd;
 		const char *name;
-	} others[] = {{c->cgroup_dir_fd, ENV_CGROUP_DIR_FD}, {c->exec_plan_fd, ENV_EXEC_PLAN_FD}};
+	} others[] = {{c->cgroup_dir_fd, ENV_CGROUP_DIR_FD}, {c->cgroup_sock_fd, ENV_CGROUP_SOCK_FD},
+		      {c->exec_plan_fd, ENV_EXEC_PLAN_FD}};
 	const char *s = getenv(name);
 	int fd;
 	size_t i;
@@ -323,6 +324,19 @@ static void parse_cgroup_dir(struct config *c)
 }
 
 /*
+ * parse_cgroup_sock reads _BERTH_CGROUP_SOCK_FD, the socket on which the host sends the tasks
+ * files once it has made the cgroup (create makes it while we start): instead of
+ * _BERTH_CGROUP_FDS, never with it.
+ */
+static void parse_cgroup_sock(struct config *c)
+{
+	c->cgroup_sock_fd = parse_own_fd(c, ENV_CGROUP_SOCK_FD);
+	if (c->cgroup_sock_fd >= 0 && c->cgroup_fds > 0)
+		ns_die("nsenter: %s with %s: the tasks files come one way", ENV_CGROUP_SOCK_FD,
+		    ENV_CGROUP_FDS);
+}
+
+/*
  * parse_exec_plan reads _BERTH_EXEC_PLAN_FD, the plan of an exec run by exec.c, and with it
  * _BERTH_CONSOLE_FD (init reads that one otherwise), which exec.c uses for a terminal.
  */
@@ -345,7 +359,7 @@ void ns_scrub_env(void)
 	static char empty[] = "";
 	static const char *const names[] = {ENV_ENABLE, ENV_NS_FDS, ENV_UNSHARE, ENV_OFFSETS,
 					    ENV_FORK, ENV_CGROUP_FDS, ENV_CGROUP_DIR_FD,
-					    ENV_EXEC_PLAN_FD};
+					    ENV_CGROUP_SOCK_FD, ENV_EXEC_PLAN_FD};
 	char **e;
 	size_t i;
 
@@ -372,5 +386,6 @@ void ns_parse_config(struct config *c)
 	parse_fork(c);
 	parse_cgroup_fds(c);
 	parse_cgroup_dir(c);
+	parse_cgroup_sock(c);
 	parse_exec_plan(c);
 }

@@ -22,6 +22,9 @@ import (
 //	_BERTH_NSENTER=1          turn the C constructor on (any other value: off); then, optional:
 //	_BERTH_CGROUP_FDS=N,...   cgroup v1 tasks files to write "0" into before anything else
 //	                          (at most 16, none of them the sync, log or a namespace fd)
+//	_BERTH_CGROUP_SOCK_FD=N   instead of _BERTH_CGROUP_FDS: a socket on which the host sends
+//	                          the tasks files (one message, SCM_RIGHTS) once it has made the
+//	                          cgroup, which create does while init starts
 //	_BERTH_CGROUP_DIR_FD=N    a cgroup v2 directory that the fork places the child in (clone3
 //	                          CLONE_INTO_CGROUP); needs _BERTH_FORK=1 and no _BERTH_UNSHARE; the
 //	                          user and cgroup namespaces are then joined after the fork
@@ -49,6 +52,7 @@ const (
 	EnvFork        = "_BERTH_FORK"
 	EnvCgroupFds   = "_BERTH_CGROUP_FDS"
 	EnvCgroupDirFd = "_BERTH_CGROUP_DIR_FD"
+	EnvCgroupSock  = "_BERTH_CGROUP_SOCK_FD"
 	EnvExecPlanFd  = "_BERTH_EXEC_PLAN_FD"
 )
 
