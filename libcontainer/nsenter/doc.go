@@ -28,8 +28,8 @@
 // The variables, what each holds and which are optional are documented once, with their Go
 // names, in package protocol (env.go); nsenter.h defines the same names, and a test compares
 // them. This package reads _BERTH_NSENTER, _BERTH_SYNC_FD, _BERTH_LOG_FD, _BERTH_LOG_LEVEL,
-// _BERTH_CGROUP_FDS, _BERTH_CGROUP_DIR_FD, _BERTH_NS_FDS, _BERTH_UNSHARE, _BERTH_TIMENS_OFFSETS,
-// _BERTH_FORK and _BERTH_EXEC_PLAN_FD.
+// _BERTH_CGROUP_FDS, _BERTH_CGROUP_SOCK_FD, _BERTH_CGROUP_DIR_FD, _BERTH_NS_FDS,
+// _BERTH_UNSHARE, _BERTH_TIMENS_OFFSETS, _BERTH_FORK and _BERTH_EXEC_PLAN_FD.
 //
 // Parsing is strict and length-checked: unknown types, repeated types or fds, signs, spaces,
 // prefixes, numbers that overflow and over-long values are all rejected. Every variable but
@@ -51,7 +51,10 @@
 //     writes the frame {"type":"pid","pid":N} (N as the host sees it) and exits 0. The host
 //     reaps the parent, which was never in the container's cgroup.
 //  5. Join the cgroups (_BERTH_CGROUP_FDS), in the process that goes on: after the fork, so
-//     that its short-lived parent never counts against the container's pids.max.
+//     that its short-lived parent never counts against the container's pids.max. With
+//     _BERTH_CGROUP_SOCK_FD the tasks fds are not known yet: wait for them on that socket
+//     (one message, SCM_RIGHTS), which create sends once it has made the cgroup; it starts
+//     init meanwhile. EOF there (create gave up) is an error.
 //  6. Restore dumpable only if no user or pid namespace was joined.
 //  7. With _BERTH_EXEC_PLAN_FD (exec only): run the process from the plan (exec.c) and never
 //     return, so no Go runtime starts in the child. The host plans this for every exec that
