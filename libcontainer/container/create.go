@@ -203,7 +203,7 @@ func (c *Container) startInit(ls launchSpec, plan *namespaces.Plan, phases *phas
 	}()
 	cgErr := c.makeCgroup()
 	if cgErr == nil {
-		phases.done("cgroup", "cgroup made (init started meanwhile)")
+		phases.done("cgroup", "cgroup made")
 	}
 	r := <-done
 	switch {

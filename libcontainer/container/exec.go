@@ -38,9 +38,9 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if err := c.checkExecStatus(o.IgnorePaused); err != nil {
 		return 1, err
 	}
-	withProcess := *c.state.Config
-	withProcess.Process = o.Process
-	if err := checkHostSupport(&withProcess); err != nil {
+	// The container's own fields (namespaces, mount label, Intel RDT) passed these checks at
+	// create; the new process's are checked alone.
+	if err := checkHostSupport(&specs.Spec{Process: o.Process}); err != nil {
 		return 1, err
 	}
 	consoleHost, cons, err := execConsole(o)

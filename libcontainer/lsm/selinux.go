@@ -16,18 +16,23 @@ func SELinuxEnabled() bool {
 }
 
 // CheckSELinux refuses process.selinuxLabel and linux.mountLabel on a host without SELinux, as
-// runc does: the label could not be applied, and a mount with context= would fail anyway.
+// runc does: the label could not be applied, and a mount with context= would fail anyway. The
+// host is asked only when a label is set (go-selinux looks for selinuxfs: ~0.1 ms per create
+// and exec).
 func CheckSELinux(s *specs.Spec) error {
+	var field, label string
+	switch {
+	case s.Process != nil && s.Process.SelinuxLabel != "":
+		field, label = "process.selinuxLabel", s.Process.SelinuxLabel
+	case s.Linux != nil && s.Linux.MountLabel != "":
+		field, label = "linux.mountLabel", s.Linux.MountLabel
+	default:
+		return nil
+	}
 	if SELinuxEnabled() {
 		return nil
 	}
-	if s.Process != nil && s.Process.SelinuxLabel != "" {
-		return fmt.Errorf("process.selinuxLabel %q: SELinux is not enabled on this host", s.Process.SelinuxLabel)
-	}
-	if s.Linux != nil && s.Linux.MountLabel != "" {
-		return fmt.Errorf("linux.mountLabel %q: SELinux is not enabled on this host", s.Linux.MountLabel)
-	}
-	return nil
+	return fmt.Errorf("%s %q: SELinux is not enabled on this host", field, label)
 }
 
 // SetExecLabel makes the next execve of the calling thread run with label
