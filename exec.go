@@ -52,7 +52,7 @@ func runExec(ctx *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	c, err := container.Peek(ctx.String("root"), id)
+	c, err := container.PeekExec(ctx.String("root"), id)
 	if err != nil {
 		return opError("exec", id, err)
 	}

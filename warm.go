@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	libcgroups "github.com/opencontainers/cgroups"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/urfave/cli/v2"
 
 	"github.com/berth-runtime/berth/libcontainer/state"
@@ -20,9 +21,12 @@ import (
 func warmDecoding(app *cli.App, args []string) {
 	var vs []any
 	switch commandOf(app, args) {
-	case "exec", "update", "checkpoint":
-		// The state, then the cgroup library's config it holds (decoded when the cgroup
-		// manager is first needed, see cgroups.Saved).
+	case "exec":
+		// The process of the config (the bulk of what exec reads of it, state.Dir.LoadExec),
+		// then the cgroup library's config (decoded when the cgroup manager is first needed,
+		// see cgroups.Saved).
+		vs = []any{new(specs.Process), new(libcgroups.Cgroup)}
+	case "update", "checkpoint":
 		vs = []any{new(state.State), new(libcgroups.Cgroup)}
 	case "create", "run", "restore":
 		// The config, then the state file's other parts, the cgroup library's config the

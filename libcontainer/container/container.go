@@ -53,6 +53,11 @@ func OpenLifecycle(root, id string) (*Container, error) {
 // Peek loads a container without locking it, for commands that only read.
 func Peek(root, id string) (*Container, error) { return load(root, id, state.Peek, (*state.Dir).Load) }
 
+// PeekExec is Peek with the part of the config that exec reads (see state.Dir.LoadExec).
+func PeekExec(root, id string) (*Container, error) {
+	return load(root, id, state.Peek, (*state.Dir).LoadExec)
+}
+
 // PeekSummary is Peek without the config, for readers that need none (ps, events).
 func PeekSummary(root, id string) (*Container, error) {
 	return load(root, id, state.Peek, (*state.Dir).LoadSummary)

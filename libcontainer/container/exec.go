@@ -179,7 +179,11 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 // sendExecConfig gives `berth init` the process to set up, when it was not planned for the C
 // constructor alone.
 func (c *Container) sendExecConfig(l *launched, o *ExecOptions) error {
-	spec := *c.state.Config
+	full, err := c.state.FullConfig() // init gets the whole config, not exec's part of it
+	if err != nil {
+		return err
+	}
+	spec := *full
 	spec.Process = o.Process
 	cfg := &protocol.InitConfig{Spec: &spec, Exec: true, PreserveFds: o.PreserveFds, State: c.state.Spec(state.Running)}
 	if l := spec.Linux; l != nil {

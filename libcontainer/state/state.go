@@ -58,6 +58,8 @@ type State struct {
 	// partial names the loader that left out (part of) the config: such a state is never
 	// saved, which would lose the rest.
 	partial string
+	// rawConfig is the config as stored, kept by LoadExec for FullConfig.
+	rawConfig json.RawMessage
 }
 
 // stateJSON is how State is stored: its config as a spec.Document, whose JSON tables cost
@@ -292,6 +294,81 @@ func (c *lifecycleConfig) spec() *specs.Spec {
 		s.Linux = &specs.Linux{}
 		if sc := c.Linux.Seccomp; sc != nil {
 			s.Linux.Seccomp = &specs.LinuxSeccomp{ListenerPath: sc.ListenerPath, ListenerMetadata: sc.ListenerMetadata}
+		}
+	}
+	return s
+}
+
+// LoadExec is Load for exec: the Config of the State it returns holds what exec reads to start
+// a process (see execConfig); FullConfig decodes the rest, for an exec that goes through
+// `berth init`. A fresh process decoded the whole config in ~0.9 ms, this part in ~0.35 ms.
+func (d *Dir) LoadExec() (*State, error) {
+	var s State
+	v := struct {
+		*stateFields
+		Config json.RawMessage `json:"config"` // hides State's
+	}{stateFields: (*stateFields)(&s)}
+	if err := d.decode(&v); err != nil {
+		return nil, err
+	}
+	if len(v.Config) > 0 && string(v.Config) != "null" {
+		var c execConfig
+		if err := json.Unmarshal(v.Config, &c); err != nil {
+			return nil, fmt.Errorf("state file %s is %w: %w", d.File(), ErrCorrupt, err)
+		}
+		s.Config, s.rawConfig = c.spec(), v.Config
+	}
+	s.partial = "exec"
+	return &s, nil
+}
+
+// FullConfig decodes the whole config of a state that LoadExec read, and makes it the state's;
+// for any other state it returns the config as it is.
+func (s *State) FullConfig() (*specs.Spec, error) {
+	if s.partial != "exec" {
+		return s.Config, nil
+	}
+	if s.rawConfig != nil {
+		var doc spec.Document
+		if err := json.Unmarshal(s.rawConfig, &doc); err != nil {
+			return nil, fmt.Errorf("state: %w: %w", ErrCorrupt, err)
+		}
+		s.Config = doc.Spec()
+	}
+	s.partial, s.rawConfig = "", nil
+	return s.Config, nil
+}
+
+// execConfig is the part of a config that exec reads on its way to the C exec path
+// (container/execdirect.go): the process (the defaults of exec's flags), the namespaces to
+// enter, the seccomp profile (its listener; the program is cached compiled), what sends an
+// exec through `berth init` instead, and the memory limit that explains an init killed on the
+// way.
+type execConfig struct {
+	Version string         `json:"ociVersion"`
+	Process *specs.Process `json:"process,omitempty"`
+	Linux   *struct {
+		Namespaces   []specs.LinuxNamespace   `json:"namespaces,omitempty"`
+		Seccomp      *specs.LinuxSeccomp      `json:"seccomp,omitempty"`
+		Personality  *specs.LinuxPersonality  `json:"personality,omitempty"`
+		MemoryPolicy *specs.LinuxMemoryPolicy `json:"memoryPolicy,omitempty"`
+		Resources    *struct {
+			Memory *struct {
+				Limit *int64 `json:"limit,omitempty"`
+			} `json:"memory,omitempty"`
+		} `json:"resources,omitempty"`
+	} `json:"linux,omitempty"`
+}
+
+func (c *execConfig) spec() *specs.Spec {
+	s := &specs.Spec{Version: c.Version, Process: c.Process}
+	if l := c.Linux; l != nil {
+		s.Linux = &specs.Linux{Namespaces: l.Namespaces, Seccomp: l.Seccomp, Personality: l.Personality, MemoryPolicy: l.MemoryPolicy}
+		if r := l.Resources; r != nil {
+			s.Linux.Resources = &specs.LinuxResources{}
+			if r.Memory != nil {
+				s.Linux.Resources.Memory = &specs.LinuxMemory{Limit: r.Memory.Limit}
+			}
 		}
 	}
 	return s

@@ -319,3 +319,64 @@ func TestLoadLifecycle(t *testing.T) {
 }
 
 func intPtr(i int) *int { return &i }
+
+// TestLoadExec: exec's view of a state holds the process, the namespaces, seccomp, what sends an
+// exec through init and the memory limit; it is never saved, and FullConfig gives back the whole
+// config as Load reads it.
+func TestLoadExec(t *testing.T) {
+	limit := int64(1 << 20)
+	proc := &specs.Process{Args: []string{"sh"}, Env: []string{"A=1"}, Cwd: "/w", User: specs.User{UID: 7},
+		Capabilities: &specs.LinuxCapabilities{Bounding: []string{"CAP_KILL"}}, NoNewPrivileges: true}
+	namespaces := []specs.LinuxNamespace{{Type: specs.PIDNamespace}, {Type: specs.NetworkNamespace, Path: "/run/netns/x"}}
+	seccomp := &specs.LinuxSeccomp{DefaultAction: specs.ActErrno, ListenerPath: "/run/l.sock",
+		Syscalls: []specs.LinuxSyscall{{Names: []string{"read"}, Action: specs.ActAllow}}}
+	tests := []struct {
+		name   string
+		config *specs.Spec
+		want   *specs.Spec
+	}{
+		{"the parts exec reads",
+			&specs.Spec{Version: "1.3.0", Hostname: "h", Process: proc, Mounts: []specs.Mount{{Destination: "/proc", Type: "proc"}},
+				Linux: &specs.Linux{CgroupsPath: "/x", Namespaces: namespaces, Seccomp: seccomp, MaskedPaths: []string{"/proc/kcore"},
+					Personality: &specs.LinuxPersonality{Domain: specs.PerLinux32},
+					Resources:   &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &limit}, Pids: &specs.LinuxPids{Limit: &limit}}}},
+			&specs.Spec{Version: "1.3.0", Process: proc,
+				Linux: &specs.Linux{Namespaces: namespaces, Seccomp: seccomp, Personality: &specs.LinuxPersonality{Domain: specs.PerLinux32},
+					Resources: &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &limit}}}}},
+		{"no linux", &specs.Spec{Version: "1.3.0", Process: proc}, &specs.Spec{Version: "1.3.0", Process: proc}},
+		{"no config", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := Create(filepath.Join(t.TempDir(), "root"), "c1", &State{ID: "c1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			if err := d.Save(&State{ID: "c1", Bundle: "/b", Pid: 42, StartTime: 7, OwnPidNS: true, Config: tt.config}); err != nil {
+				t.Fatal(err)
+			}
+			whole, err := d.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := d.LoadExec()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.Config, tt.want) {
+				t.Errorf("exec's config %+v, want %+v", got.Config, tt.want)
+			}
+			if err := d.Save(got); err == nil {
+				t.Error("exec's view of the state was saved over the whole one")
+			}
+			full, err := got.FullConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(full, whole.Config) || !reflect.DeepEqual(got, whole) {
+				t.Errorf("FullConfig = %+v, want %+v", full, whole.Config)
+			}
+		})
+	}
+}
