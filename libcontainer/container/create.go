@@ -157,13 +157,13 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	if err := c.cg.ApplyDeferred(); err != nil {
 		return c, l, err
 	}
-	if err := dir.Save(c.state); err != nil {
+	if err := dir.MarkCreated(); err != nil {
 		return c, l, err
 	}
 	if err := publishPid(c.state.Pid, l.pidfd, o.PidFile, o.PidfdSocket); err != nil {
 		return c, l, err
 	}
-	phases.done("state", "state saved", "pid", c.state.Pid)
+	phases.done("state", "marked created (start socket ready)", "pid", c.state.Pid)
 	return c, l, nil
 }
 
@@ -268,7 +268,8 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	if err != nil {
 		return fmt.Errorf("init exited early: %w", err)
 	}
-	c.state.Pid, c.state.StartTime, c.state.Creating = l.pid, st.StartTime, true
+	// The state says creating by the start socket's mode until MarkCreated.
+	c.state.Pid, c.state.StartTime = l.pid, st.StartTime
 	if err := c.dir.Save(c.state); err != nil {
 		return err
 	}
@@ -278,6 +279,9 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 			return err
 		}
 		c.state.Cgroup = c.cg.Save()
+		if err := c.dir.Save(c.state); err != nil {
+			return err
+		}
 	}
 	if err := c.moveNetDevices(l.pid); err != nil {
 		return err
@@ -317,7 +321,6 @@ func (c *Container) configure(l *launched, o *CreateOptions, plan *namespaces.Pl
 	if err = explain(err); err != nil {
 		return initFailed(err)
 	}
-	c.state.Creating = false
 	return nil
 }
 

@@ -400,11 +400,15 @@ func hostSocketpair(name string) (host, child *os.File, err error) {
 	return os.NewFile(uintptr(fds[0]), name), os.NewFile(uintptr(fds[1]), name), nil
 }
 
-// listenStart binds the start socket in the state directory and listens on it.
+// listenStart binds the start socket in the state directory, not ready for start yet
+// (state.StartSocketCreating), and listens on it.
 func listenStart(dir string) (*os.File, error) {
 	return startSocket(dir, func(fd int, addr *unix.SockaddrUnix) error {
 		if err := unix.Bind(fd, addr); err != nil {
 			return fmt.Errorf("bind start socket: %w", err)
+		}
+		if err := unix.Chmod(addr.Name, uint32(state.StartSocketCreating)); err != nil {
+			return fmt.Errorf("start socket: %w", os.NewSyscallError("chmod", err))
 		}
 		if err := unix.Listen(fd, 4); err != nil {
 			return fmt.Errorf("listen on start socket: %w", err)

@@ -94,7 +94,7 @@ func TestStatusOfDeadAndRecycledPids(t *testing.T) {
 		{"recycled pid", State{Pid: self, StartTime: me + 1}, string(Stopped)},
 		{"gone", State{Pid: 1 << 30, StartTime: 1}, string(Stopped)},
 	}
-	os.WriteFile(filepath.Join(d.Path, StartSocket), nil, 0o600)
+	os.WriteFile(filepath.Join(d.Path, StartSocket), nil, StartSocketReady)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := d.Status(&tt.state); string(got) != tt.want {
@@ -108,18 +108,49 @@ func TestStatusOfDeadAndRecycledPids(t *testing.T) {
 	}
 }
 
+// TestStatusWhileCreating: a create in progress reads as creating (no init yet, a start socket
+// not yet ready, or the old Creating field) until MarkCreated, and stopped once its init died.
 func TestStatusWhileCreating(t *testing.T) {
-	d := &Dir{Path: t.TempDir()}
 	self := os.Getpid()
 	me, err := readStart(self)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := d.Status(&State{Pid: self, StartTime: me, Creating: true}); got != Creating {
-		t.Fatalf("live init of an unfinished create: %s, want creating", got)
+	live := State{Pid: self, StartTime: me}
+	dead := State{Pid: 1 << 30, StartTime: 1}
+	tests := []struct {
+		name       string
+		state      State
+		socket     bool // a start socket, bound by listenStart: not ready
+		markReady  bool // MarkCreated
+		want, then specs.ContainerState
+	}{
+		{"no init yet", State{}, false, false, Creating, Creating},
+		{"live init, start socket not ready", live, true, true, Creating, Created},
+		{"dead init, start socket not ready", dead, true, true, Stopped, Stopped},
+		{"old Creating field", State{Pid: self, StartTime: me, Creating: true}, true, true, Creating, Creating},
 	}
-	if got := d.Status(&State{Pid: 1 << 30, StartTime: 1, Creating: true}); got != Stopped {
-		t.Fatalf("dead init of an unfinished create: %s, want stopped", got)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &Dir{Path: t.TempDir()}
+			if tt.socket {
+				if err := os.WriteFile(filepath.Join(d.Path, StartSocket), nil, StartSocketCreating); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := d.Status(&tt.state); got != tt.want {
+				t.Fatalf("status = %s, want %s", got, tt.want)
+			}
+			if !tt.markReady {
+				return
+			}
+			if err := d.MarkCreated(); err != nil {
+				t.Fatal(err)
+			}
+			if got := d.Status(&tt.state); got != tt.then {
+				t.Fatalf("after MarkCreated: status = %s, want %s", got, tt.then)
+			}
+		})
 	}
 }
 
