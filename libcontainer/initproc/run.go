@@ -284,9 +284,10 @@ func (i *initProcess) prepareProcess() (*process.Program, error) {
 	return prog, nil
 }
 
-// seccompFilter returns linux.seccomp as the host compiled it (InitConfig.Seccomp).
+// seccompFilter returns linux.seccomp as the host compiled it (InitConfig.Seccomp; none without
+// linux.seccomp, which init's spec leaves out).
 func (i *initProcess) seccompFilter() (*seccomp.Filter, error) {
-	if l := i.spec.Linux; l == nil || l.Seccomp == nil {
+	if len(i.cfg.Seccomp) == 0 {
 		return nil, nil
 	}
 	var f seccomp.Filter

@@ -153,14 +153,71 @@ func (c *InitConfig) MarshalJSON() ([]byte, error) {
 	return json.Marshal(initConfigJSON{initConfigFields: (*initConfigFields)(c), Spec: spec.DocumentOf(c.Spec)})
 }
 
-// UnmarshalJSON reads what MarshalJSON wrote.
+// UnmarshalJSON reads what MarshalJSON wrote, leaving out of the spec what init never reads
+// (initDocument).
 func (c *InitConfig) UnmarshalJSON(data []byte) error {
-	v := initConfigJSON{initConfigFields: (*initConfigFields)(c)}
+	v := struct {
+		*initConfigFields
+		Spec *initDocument `json:"spec"` // hides the embedded one
+	}{initConfigFields: (*initConfigFields)(c)}
 	if err := json.Unmarshal(data, &v); err != nil {
 		return err
 	}
-	c.Spec = v.Spec.Spec()
+	c.Spec = v.Spec.spec()
 	return nil
+}
+
+// initDocument is the spec as init decodes it: a spec.Document without linux.resources and
+// linux.intelRdt (the host's, applied to the cgroup), linux.seccomp (compiled by the host:
+// InitConfig.Seccomp) and linux.netDevices (moved by the host). encoding/json builds the
+// tables of every type a struct reaches on its first decode in a process, ~0.25 ms of init's
+// start for these; init's code must not read them (its Spec has them nil).
+type initDocument struct {
+	Version     string            `json:"ociVersion"`
+	Process     *specs.Process    `json:"process,omitempty"`
+	Root        *specs.Root       `json:"root,omitempty"`
+	Hostname    string            `json:"hostname,omitempty"`
+	Domainname  string            `json:"domainname,omitempty"`
+	Mounts      []specs.Mount     `json:"mounts,omitempty"`
+	Hooks       *specs.Hooks      `json:"hooks,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	Linux       *initLinux        `json:"linux,omitempty"`
+}
+
+type initLinux struct {
+	UIDMappings       []specs.LinuxIDMapping           `json:"uidMappings,omitempty"`
+	GIDMappings       []specs.LinuxIDMapping           `json:"gidMappings,omitempty"`
+	Sysctl            map[string]string                `json:"sysctl,omitempty"`
+	CgroupsPath       string                           `json:"cgroupsPath,omitempty"`
+	Namespaces        []specs.LinuxNamespace           `json:"namespaces,omitempty"`
+	Devices           []specs.LinuxDevice              `json:"devices,omitempty"`
+	RootfsPropagation string                           `json:"rootfsPropagation,omitempty"`
+	MaskedPaths       []string                         `json:"maskedPaths,omitempty"`
+	ReadonlyPaths     []string                         `json:"readonlyPaths,omitempty"`
+	MountLabel        string                           `json:"mountLabel,omitempty"`
+	Personality       *specs.LinuxPersonality          `json:"personality,omitempty"`
+	TimeOffsets       map[string]specs.LinuxTimeOffset `json:"timeOffsets,omitempty"`
+	MemoryPolicy      *specs.LinuxMemoryPolicy         `json:"memoryPolicy,omitempty"`
+}
+
+func (d *initDocument) spec() *specs.Spec {
+	if d == nil {
+		return nil
+	}
+	s := &specs.Spec{
+		Version: d.Version, Process: d.Process, Root: d.Root, Hostname: d.Hostname,
+		Domainname: d.Domainname, Mounts: d.Mounts, Hooks: d.Hooks, Annotations: d.Annotations,
+	}
+	if l := d.Linux; l != nil {
+		s.Linux = &specs.Linux{
+			UIDMappings: l.UIDMappings, GIDMappings: l.GIDMappings, Sysctl: l.Sysctl,
+			CgroupsPath: l.CgroupsPath, Namespaces: l.Namespaces, Devices: l.Devices,
+			RootfsPropagation: l.RootfsPropagation, MaskedPaths: l.MaskedPaths,
+			ReadonlyPaths: l.ReadonlyPaths, MountLabel: l.MountLabel, Personality: l.Personality,
+			TimeOffsets: l.TimeOffsets, MemoryPolicy: l.MemoryPolicy,
+		}
+	}
+	return s
 }
 
 // InitConfig is everything init needs that it cannot see by itself.

@@ -2,13 +2,17 @@ package protocol
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 	"golang.org/x/sys/unix"
+
+	"github.com/berth-runtime/berth/libcontainer/internal/testutil"
 )
 
 func openRoot(t *testing.T) *os.File {
@@ -200,5 +204,60 @@ func TestSendRefusesOversizedFrames(t *testing.T) {
 	a.Close()
 	if _, err := Receive(b); !errors.Is(err, ErrClosed) {
 		t.Fatalf("part of an oversized frame was written: %v", err)
+	}
+}
+
+// TestInitConfigSpec: init's config keeps every field of the spec init reads and leaves out
+// the four it never does (resources, intelRdt, seccomp, netDevices: the host's business).
+func TestInitConfigSpec(t *testing.T) {
+	limit := int64(1 << 20)
+	mode := os.FileMode(0o600)
+	full := &specs.Spec{
+		Version: "1.3.0", Hostname: "h", Domainname: "d", Annotations: map[string]string{"a": "b"},
+		Process: &specs.Process{Args: []string{"sh"}, Cwd: "/", Rlimits: []specs.POSIXRlimit{{Type: "RLIMIT_NOFILE", Hard: 1, Soft: 1}}},
+		Root:    &specs.Root{Path: "rootfs", Readonly: true},
+		Mounts:  []specs.Mount{{Destination: "/proc", Type: "proc", Source: "proc", Options: []string{"nosuid"}}},
+		Hooks:   &specs.Hooks{StartContainer: []specs.Hook{{Path: "/bin/h"}}},
+		Linux: &specs.Linux{
+			UIDMappings: []specs.LinuxIDMapping{{HostID: 1000, Size: 1}}, GIDMappings: []specs.LinuxIDMapping{{HostID: 1000, Size: 1}},
+			Sysctl: map[string]string{"net.ipv4.ip_forward": "1"}, CgroupsPath: "/c",
+			Namespaces: []specs.LinuxNamespace{{Type: specs.MountNamespace}},
+			Devices:    []specs.LinuxDevice{{Path: "/dev/fuse", Type: "c", Major: 10, Minor: 229, FileMode: &mode}},
+			RootfsPropagation: "rprivate", MaskedPaths: []string{"/proc/kcore"}, ReadonlyPaths: []string{"/proc/sys"},
+			MountLabel: "l", Personality: &specs.LinuxPersonality{Domain: specs.PerLinux},
+			TimeOffsets:  map[string]specs.LinuxTimeOffset{"monotonic": {Secs: 1}},
+			MemoryPolicy: &specs.LinuxMemoryPolicy{Mode: specs.MpolBind, Nodes: "0"},
+			Resources:    &specs.LinuxResources{Memory: &specs.LinuxMemory{Limit: &limit}},
+			Seccomp:      &specs.LinuxSeccomp{DefaultAction: specs.ActAllow},
+			IntelRdt:     &specs.LinuxIntelRdt{ClosID: "x"},
+			NetDevices:   map[string]specs.LinuxNetDevice{"eth1": {Name: "eth0"}},
+		},
+	}
+	want := *full
+	wantLinux := *full.Linux
+	wantLinux.Resources, wantLinux.Seccomp, wantLinux.IntelRdt, wantLinux.NetDevices = nil, nil, nil, nil
+	want.Linux = &wantLinux
+	tests := []struct {
+		name       string
+		spec, want *specs.Spec
+	}{
+		{"every field", full, &want},
+		{"no linux", &specs.Spec{Version: "1.3.0", Process: full.Process}, &specs.Spec{Version: "1.3.0", Process: full.Process}},
+		{"no spec", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data, err := json.Marshal(&InitConfig{Spec: tt.spec, Rootfs: "/r"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got InitConfig
+			if err := json.Unmarshal(data, &got); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got.Spec, tt.want) || got.Rootfs != "/r" {
+				t.Errorf("init's spec %+v\nwant %+v", got.Spec, tt.want)
+			}
+		})
 	}
 }
