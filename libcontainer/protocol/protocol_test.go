@@ -221,8 +221,8 @@ func TestInitConfigSpec(t *testing.T) {
 		Linux: &specs.Linux{
 			UIDMappings: []specs.LinuxIDMapping{{HostID: 1000, Size: 1}}, GIDMappings: []specs.LinuxIDMapping{{HostID: 1000, Size: 1}},
 			Sysctl: map[string]string{"net.ipv4.ip_forward": "1"}, CgroupsPath: "/c",
-			Namespaces: []specs.LinuxNamespace{{Type: specs.MountNamespace}},
-			Devices:    []specs.LinuxDevice{{Path: "/dev/fuse", Type: "c", Major: 10, Minor: 229, FileMode: &mode}},
+			Namespaces:        []specs.LinuxNamespace{{Type: specs.MountNamespace}},
+			Devices:           []specs.LinuxDevice{{Path: "/dev/fuse", Type: "c", Major: 10, Minor: 229, FileMode: &mode}},
 			RootfsPropagation: "rprivate", MaskedPaths: []string{"/proc/kcore"}, ReadonlyPaths: []string{"/proc/sys"},
 			MountLabel: "l", Personality: &specs.LinuxPersonality{Domain: specs.PerLinux},
 			TimeOffsets:  map[string]specs.LinuxTimeOffset{"monotonic": {Secs: 1}},
