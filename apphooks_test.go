@@ -58,7 +58,7 @@ func TestDefaultRoot(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := defaultRoot(tt.euid, tt.inUserNS, tt.xdg, tt.xdgOwner); got != tt.want {
+			if got := defaultRoot(tt.euid, func() bool { return tt.inUserNS }, tt.xdg, tt.xdgOwner); got != tt.want {
 				t.Errorf("defaultRoot(%d, %v, %q, %d) = %q, want %q", tt.euid, tt.inUserNS, tt.xdg, tt.xdgOwner, got, tt.want)
 			}
 		})

@@ -19,12 +19,13 @@ const systemRoot = "/run/berth"
 // defaultRoot is --root's default, by runc's rule: an unprivileged user keeps state under
 // $XDG_RUNTIME_DIR/berth (a directory of their own), root under /run/berth. Root in a user
 // namespace is treated as a user when $XDG_RUNTIME_DIR is its own (owner is the euid), as
-// rootless podman runs it.
-func defaultRoot(euid int, inUserNS bool, xdgRuntimeDir string, xdgOwner int) string {
+// rootless podman runs it. inUserNS is asked only then: it reads /proc/self/uid_map, and every
+// berth process works out this default.
+func defaultRoot(euid int, inUserNS func() bool, xdgRuntimeDir string, xdgOwner int) string {
 	if xdgRuntimeDir == "" {
 		return systemRoot
 	}
-	if euid != 0 || (inUserNS && xdgOwner == euid) {
+	if euid != 0 || (xdgOwner == euid && inUserNS()) {
 		return filepath.Join(xdgRuntimeDir, "berth")
 	}
 	return systemRoot
@@ -41,7 +42,7 @@ func rootFlagDefault() string {
 			}
 		}
 	}
-	return defaultRoot(os.Geteuid(), namespaces.InUserNS(), xdg, owner)
+	return defaultRoot(os.Geteuid(), namespaces.InUserNS, xdg, owner)
 }
 
 // prepareXDGRoot makes the XDG state root private to its user (0700) and sticky, so that the
