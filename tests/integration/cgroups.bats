@@ -10,16 +10,29 @@ load helpers
 setup() {
 	berth_setup
 	cgroup_v1_host || skip "needs cgroup v1 hierarchies (this host: $(stat -fc %T /sys/fs/cgroup))"
-	# The parent of absolute cgroupsPaths; named after no container ID, so the leak check does
-	# not see it, and removed by the teardown (the runtime removes only the container's own).
+	# The parent of the cgroupsPaths these tests choose; named after no container ID, so the
+	# leak check does not see it, and removed by the teardown (the runtime removes only the
+	# container's own).
 	CG_PARENT=berth-bats-$$-${BATS_SUITE_TEST_NUMBER:-$BATS_TEST_NUMBER}
 }
 
 teardown() {
 	local rc=0
 	cleanup_berth || rc=$?
-	rmdir /sys/fs/cgroup/*/"$CG_PARENT" /sys/fs/cgroup/*/*/"$CG_PARENT" 2>/dev/null || true
+	remove_cg_parent || rc=1
 	return "$rc"
+}
+
+# remove_cg_parent removes $CG_PARENT wherever a test made it: at the root of each hierarchy
+# (absolute paths) and below the caller's cgroup (relative ones), which may lie deeper than
+# /sys/fs/cgroup/*/* (memory/process_api/<id> on the CI host; it leaked there).
+remove_cg_parent() {
+	find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -type d -name "$CG_PARENT" -prune \
+		-exec rmdir {} + 2>/dev/null || true
+	if find /sys/fs/cgroup -mindepth 2 -maxdepth 8 -type d -name "$CG_PARENT" 2>/dev/null | grep -q .; then
+		echo "teardown: $CG_PARENT left in the cgroup tree" >&2
+		return 1
+	fi
 }
 
 # cgroup_v1_host: /sys/fs/cgroup holds v1 hierarchies (a tmpfs of them, not cgroup2 itself).
