@@ -171,17 +171,11 @@ func (c *InitConfig) UnmarshalJSON(data []byte) error {
 // linux.intelRdt (the host's, applied to the cgroup), linux.seccomp (compiled by the host:
 // InitConfig.Seccomp) and linux.netDevices (moved by the host). encoding/json builds the
 // tables of every type a struct reaches on its first decode in a process, ~0.25 ms of init's
-// start for these; init's code must not read them (its Spec has them nil).
+// start for these; init's code must not read them (its Spec has them nil). The outer Linux
+// hides the Document's, whose types are then never reached.
 type initDocument struct {
-	Version     string            `json:"ociVersion"`
-	Process     *specs.Process    `json:"process,omitempty"`
-	Root        *specs.Root       `json:"root,omitempty"`
-	Hostname    string            `json:"hostname,omitempty"`
-	Domainname  string            `json:"domainname,omitempty"`
-	Mounts      []specs.Mount     `json:"mounts,omitempty"`
-	Hooks       *specs.Hooks      `json:"hooks,omitempty"`
-	Annotations map[string]string `json:"annotations,omitempty"`
-	Linux       *initLinux        `json:"linux,omitempty"`
+	spec.Document
+	Linux *initLinux `json:"linux,omitempty"`
 }
 
 type initLinux struct {
@@ -204,10 +198,7 @@ func (d *initDocument) spec() *specs.Spec {
 	if d == nil {
 		return nil
 	}
-	s := &specs.Spec{
-		Version: d.Version, Process: d.Process, Root: d.Root, Hostname: d.Hostname,
-		Domainname: d.Domainname, Mounts: d.Mounts, Hooks: d.Hooks, Annotations: d.Annotations,
-	}
+	s := d.Document.Spec()
 	if l := d.Linux; l != nil {
 		s.Linux = &specs.Linux{
 			UIDMappings: l.UIDMappings, GIDMappings: l.GIDMappings, Sysctl: l.Sysctl,

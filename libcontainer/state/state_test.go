@@ -323,15 +323,8 @@ func TestLoadLifecycle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := Create(filepath.Join(t.TempDir(), "root"), "c1", &State{ID: "c1"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
 			full := &State{ID: "c1", Bundle: "/b", Pid: 42, StartTime: 7, OwnPidNS: true, Config: tt.config}
-			if err := d.Save(full); err != nil {
-				t.Fatal(err)
-			}
+			d := savedDir(t, full)
 			got, err := d.LoadLifecycle()
 			if err != nil {
 				t.Fatal(err)
@@ -350,6 +343,20 @@ func TestLoadLifecycle(t *testing.T) {
 }
 
 func intPtr(i int) *int { return &i }
+
+// savedDir is a new state directory of container st.ID holding st, closed with the test.
+func savedDir(t *testing.T, st *State) *Dir {
+	t.Helper()
+	d, err := Create(filepath.Join(t.TempDir(), "root"), st.ID, &State{ID: st.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	if err := d.Save(st); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
 
 // TestLoadExec: exec's view of a state holds the process, the namespaces, seccomp, what sends an
 // exec through init and the memory limit; it is never saved, and FullConfig gives back the whole
@@ -379,14 +386,7 @@ func TestLoadExec(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, err := Create(filepath.Join(t.TempDir(), "root"), "c1", &State{ID: "c1"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer d.Close()
-			if err := d.Save(&State{ID: "c1", Bundle: "/b", Pid: 42, StartTime: 7, OwnPidNS: true, Config: tt.config}); err != nil {
-				t.Fatal(err)
-			}
+			d := savedDir(t, &State{ID: "c1", Bundle: "/b", Pid: 42, StartTime: 7, OwnPidNS: true, Config: tt.config})
 			whole, err := d.Load()
 			if err != nil {
 				t.Fatal(err)
