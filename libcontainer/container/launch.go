@@ -115,22 +115,21 @@ func launch(c *Container, ls launchSpec, plan *namespaces.Plan) (*launched, erro
 	defer closeAll(nsFiles)
 	extra = append(extra, nsFiles...)
 	attr := plan.SysProcAttr()
-	var cgPass, cgKeep []*os.File
-	var cgEnv []string
+	var cg *cgroupFiles
 	if ls.cgroupLater {
-		l.cgroupSock, cgPass, cgKeep, cgEnv, err = cgroupJoinLater(ls.unified, plan, attr, 3+len(extra))
+		l.cgroupSock, cg, err = cgroupJoinLater(ls.unified, plan, attr, 3+len(extra))
 	} else {
-		cgPass, cgKeep, cgEnv, err = cgroupJoin(c, ls.subCgroup, plan, attr, 3+len(extra))
+		cg, err = cgroupJoin(c, ls.subCgroup, plan, attr, 3+len(extra))
 	}
 	if err == nil {
-		err = setAll(&env, append(nsEnv, cgEnv...))
+		defer cg.close()
+		err = setAll(&env, append(nsEnv, cg.env...))
 	}
 	if err != nil {
 		hostSync.Close()
 		return nil, err
 	}
-	defer closeAll(append(cgPass, cgKeep...))
-	extra = append(extra, cgPass...)
+	extra = append(extra, cg.pass...)
 
 	// init runs from a sealed view of berth's binary, never the host file (CVE-2019-5736). It
 	// is the last extra file, so its number in the child is known whatever else is passed;
@@ -194,63 +193,72 @@ func spawn(path string, env []string, dir string, stdio [3]*os.File, extra []*os
 
 // cgroupJoin arranges for init to be in its cgroup before it runs any Go code. On v1 the
 // nsenter constructor writes into the tasks files passed on (fds firstFd, firstFd+1, ...). On v2
-// clone3 places it there: nsenter's own fork when it forks after joining only (exec), so its
-// short-lived parent never counts against pids.max; otherwise the host's clone3
-// (CLONE_INTO_CGROUP), with the directory kept open until init is started, not passed on.
-func cgroupJoin(c *Container, sub map[string]string, plan *namespaces.Plan, attr *syscall.SysProcAttr, firstFd int) (pass, keep []*os.File, env []string, err error) {
+// clone3 places it there (placeInDir).
+func cgroupJoin(c *Container, sub map[string]string, plan *namespaces.Plan, attr *syscall.SysProcAttr, firstFd int) (*cgroupFiles, error) {
 	if c.cg == nil || !c.cg.JoinsItself() {
-		return nil, nil, nil, nil
+		return &cgroupFiles{}, nil
 	}
 	tasks, dir, err := c.cg.OpenJoinFiles(sub)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, err
 	}
-	pass = tasks
+	cf := &cgroupFiles{pass: tasks}
 	if len(tasks) > 0 {
 		fds := make([]string, len(tasks))
 		for i := range tasks {
 			fds[i] = strconv.Itoa(firstFd + i)
 		}
-		env = append(env, protocol.EnvCgroupFds+"="+strings.Join(fds, ","))
+		cf.env = append(cf.env, protocol.EnvCgroupFds+"="+strings.Join(fds, ","))
 	}
-	switch {
-	case dir == nil:
-	case plan.OnlyJoins():
-		env = append(env, protocol.EnvCgroupDirFd+"="+strconv.Itoa(firstFd+len(pass)))
-		pass = append(pass, dir)
-	default:
-		attr.UseCgroupFD, attr.CgroupFD = true, int(dir.Fd())
-		keep = []*os.File{dir}
+	cf.placeInDir(dir, plan, attr, firstFd)
+	if len(cf.env) > 0 {
+		cf.env = append([]string{protocol.EnvNsenter + "=1"}, cf.env...)
 	}
-	if len(env) > 0 {
-		env = append([]string{protocol.EnvNsenter + "=1"}, env...)
-	}
-	return pass, keep, env, nil
+	return cf, nil
 }
 
 // cgroupJoinLater is cgroupJoin for an init started before its cgroup is made: the child's end
 // of a socket on which sendCgroupFiles sends the v1 tasks files, and unified (a hybrid host's
-// cgroup2 directory, made already) placed as cgroupJoin places a v2 directory, and closed with
-// the rest once init is started. host is berth's end of the socket.
-func cgroupJoinLater(unified *os.File, plan *namespaces.Plan, attr *syscall.SysProcAttr, firstFd int) (host *os.File, pass, keep []*os.File, env []string, err error) {
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+// cgroup2 directory, made already) placed as cgroupJoin places a v2 directory. host is berth's
+// end of the socket.
+func cgroupJoinLater(unified *os.File, plan *namespaces.Plan, attr *syscall.SysProcAttr, firstFd int) (host *os.File, cf *cgroupFiles, err error) {
+	host, child, err := hostSocketpair("cgroup")
 	if err != nil {
-		return nil, nil, nil, nil, os.NewSyscallError("socketpair", err)
+		return nil, nil, err
 	}
-	host = os.NewFile(uintptr(fds[0]), "cgroup")
-	pass = []*os.File{os.NewFile(uintptr(fds[1]), "cgroup")}
-	env = []string{protocol.EnvNsenter + "=1", protocol.EnvCgroupSock + "=" + strconv.Itoa(firstFd)}
-	switch {
-	case unified == nil:
-	case plan.OnlyJoins():
-		env = append(env, protocol.EnvCgroupDirFd+"="+strconv.Itoa(firstFd+1))
-		pass = append(pass, unified)
-	default:
-		attr.UseCgroupFD, attr.CgroupFD = true, int(unified.Fd())
-		keep = []*os.File{unified}
+	cf = &cgroupFiles{
+		pass: []*os.File{child},
+		env:  []string{protocol.EnvNsenter + "=1", protocol.EnvCgroupSock + "=" + strconv.Itoa(firstFd)},
 	}
-	return host, pass, keep, env, nil
+	cf.placeInDir(unified, plan, attr, firstFd)
+	return host, cf, nil
 }
+
+// cgroupFiles is what init gets for its cgroup join: files passed on (numbered from launch's
+// firstFd), files kept open only until init is started, and the variables that tell nsenter.
+type cgroupFiles struct {
+	pass, keep []*os.File
+	env        []string
+}
+
+// placeInDir has init start in the cgroup v2 directory dir (if any) through clone3: nsenter's own
+// fork when it forks after joining only (exec), so its short-lived parent never counts against
+// pids.max; otherwise the host's clone3 (CLONE_INTO_CGROUP), with dir kept open until init is
+// started, not passed on.
+func (cf *cgroupFiles) placeInDir(dir *os.File, plan *namespaces.Plan, attr *syscall.SysProcAttr, firstFd int) {
+	switch {
+	case dir == nil:
+	case plan.OnlyJoins():
+		cf.env = append(cf.env, protocol.EnvCgroupDirFd+"="+strconv.Itoa(firstFd+len(cf.pass)))
+		cf.pass = append(cf.pass, dir)
+	default:
+		attr.UseCgroupFD, attr.CgroupFD = true, int(dir.Fd())
+		cf.keep = append(cf.keep, dir)
+	}
+}
+
+// close closes the host's copies once init has them.
+func (cf *cgroupFiles) close() { closeAll(append(cf.pass, cf.keep...)) }
 
 // sendCgroupFiles gives an init started before its cgroup (launchSpec.cgroupLater) the tasks
 // files of the cgroup now made; its C constructor joins them before any Go code runs.
