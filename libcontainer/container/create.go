@@ -46,6 +46,9 @@ type CreateOptions struct {
 	stdio *stdio
 	// filter is linux.seccomp, compiled while init starts.
 	filter *compiledFilter
+	// onLaunch, if set, is called once init is started: from then on berth mostly waits for it
+	// (run catches the signals that can wait then).
+	onLaunch func()
 }
 
 // Create makes a container from the bundle and leaves its init waiting for start. On any
@@ -147,6 +150,9 @@ func create(o *CreateOptions) (c *Container, l *launched, err error) {
 	}, plan, phases)
 	if err != nil {
 		return c, l, err
+	}
+	if o.onLaunch != nil {
+		o.onLaunch()
 	}
 	if err := c.configure(l, o, plan); err != nil {
 		return c, l, l.explain(c.explainInitDeath(err, cgroupStops{}))

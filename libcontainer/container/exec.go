@@ -76,6 +76,7 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 		return 0, nil
 	}
 	fwd.target <- l.pidfd
+	fwd.catchRest() // while the program runs
 	phases := newPhaseLog("exec", c.state.ID)
 	code, err := c.waitExec(l, consoleHost, o.Process.Terminal)
 	phases.done("wait", "program exited", "status", code)

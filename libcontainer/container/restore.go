@@ -173,6 +173,7 @@ func (c *Container) waitRestored(o *RestoreOptions) (int, error) {
 	defer unix.Close(pidfd)
 	fwd := forwardSignalsSoon()
 	defer fwd.stop()
+	fwd.catchRest()
 	fwd.target <- pidfd
 	// Unlock while the program runs, so that state, kill, exec and friends can work on it.
 	c.Close()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 
 	"golang.org/x/sys/unix"
 
@@ -55,9 +56,11 @@ func runForeground(o *RunOptions) (int, error) {
 		defer host.Close()
 		o.console, consoleHost = child, host
 	}
-	// Catching every signal costs milliseconds with cgo linked in: do it while init starts.
+	// Catching every signal costs a millisecond with cgo linked in: the urgent ones in the
+	// background now, the others while init sets the container up, all before the program runs.
 	fwd := forwardSignalsSoon()
 	defer fwd.stop()
+	o.onLaunch = fwd.catchRest
 	c, l, err := create(&o.CreateOptions)
 	if err != nil {
 		return 1, err
@@ -68,6 +71,7 @@ func runForeground(o *RunOptions) (int, error) {
 	if err != nil {
 		return 1, c.fail(l, err)
 	}
+	fwd.allCaught()
 	if err := c.start(true); err != nil {
 		return 1, c.fail(l, l.explain(err))
 	}
@@ -125,40 +129,69 @@ func deleteStopped(root, id string) error {
 }
 
 // forwarder relays the signals berth receives to the container's init once its pidfd is sent
-// on target; signals that come earlier wait for it.
+// on target; signals that come earlier wait for it. The urgent signals are caught at once, the
+// others when catchRest is called (see signals.Forward).
 type forwarder struct {
-	target chan int
-	ready  chan func()
+	target   chan int
+	relay    chan *signals.Relay // the relay, once the urgent signals are caught
+	rest     chan struct{}       // closed by catchRest
+	caught   chan struct{}       // closed once every signal is caught
+	quit     chan struct{}       // closed by stop
+	restOnce sync.Once
 }
 
 // forwardSignalsSoon starts catching signals in the background, so that the cost of it
 // overlaps the container's creation.
 func forwardSignalsSoon() *forwarder {
-	f := &forwarder{target: make(chan int, 1), ready: make(chan func(), 1)}
+	f := &forwarder{
+		target: make(chan int, 1), relay: make(chan *signals.Relay, 1),
+		rest: make(chan struct{}), caught: make(chan struct{}), quit: make(chan struct{}),
+	}
 	go func() {
 		pidfd := -1
-		f.ready <- signals.Forward(func(sig unix.Signal) error {
+		r := signals.Forward(func(sig unix.Signal) error {
 			if pidfd < 0 {
 				pidfd = <-f.target
 			}
 			return unix.PidfdSendSignal(pidfd, sig, nil, 0)
 		})
+		f.relay <- r
+		select {
+		case <-f.rest:
+			r.CatchRest()
+			close(f.caught)
+		case <-f.quit:
+		}
 	}()
 	return f
 }
 
+// catchRest has the signals that can wait caught now, in the background: call it when berth
+// has a CPU to spare, as while init sets the container up. Safe to call more than once.
+func (f *forwarder) catchRest() { f.restOnce.Do(func() { close(f.rest) }) }
+
+// allCaught waits until every forwarded signal is caught (after catchRest), so that none sent
+// once the program runs is lost.
+func (f *forwarder) allCaught() {
+	select {
+	case <-f.caught:
+	case <-f.quit:
+	}
+}
+
 // stop ends the forwarding (waiting for it to have started); safe to call more than once.
 func (f *forwarder) stop() {
-	if f.ready == nil {
+	if f.relay == nil {
 		return
 	}
-	stop := <-f.ready
-	f.ready = nil
+	r := <-f.relay
+	f.relay = nil
+	close(f.quit)
 	select {
 	case f.target <- -1: // unblock a signal still waiting for a target that never came
 	default:
 	}
-	stop()
+	r.Stop()
 }
 
 func exitCode(ws unix.WaitStatus) int {

@@ -58,36 +58,79 @@ func forwardedSignals() []os.Signal {
 	return sigs
 }
 
-// Forward catches every catchable signal this process receives (see notForwarded) and passes
-// it to send, until stop is called. Errors from send are ignored: the target may already be
-// gone, and the caller learns that from its own wait.
+// urgent are the forwarded signals that end or stop berth unless caught: the Go runtime exits
+// on SIGHUP, SIGINT and SIGTERM, dumps its stacks and exits on SIGQUIT, SIGABRT, SIGSYS and on
+// the synchronous signals when someone sends them, and leaves the job-control stops to the
+// kernel. Every other forwarded signal (SIGUSR1, SIGALRM, the realtime ones, ...) it ignores
+// until it is caught.
+var urgent = map[unix.Signal]bool{
+	unix.SIGHUP: true, unix.SIGINT: true, unix.SIGQUIT: true, unix.SIGILL: true,
+	unix.SIGTRAP: true, unix.SIGABRT: true, unix.SIGBUS: true, unix.SIGFPE: true,
+	unix.SIGSEGV: true, unix.SIGTERM: true, unix.SIGSTKFLT: true, unix.SIGTSTP: true,
+	unix.SIGTTIN: true, unix.SIGTTOU: true, unix.SIGSYS: true,
+}
+
+// split parts the forwarded signals into the urgent ones and the rest.
+func split() (first, rest []os.Signal) {
+	for _, s := range forwardedSignals() {
+		if urgent[s.(unix.Signal)] {
+			first = append(first, s)
+		} else {
+			rest = append(rest, s)
+		}
+	}
+	return first, rest
+}
+
+// Relay passes the signals this process receives on to a container's process (Forward).
+type Relay struct {
+	ch       chan os.Signal
+	rest     []os.Signal
+	done     chan struct{}
+	finished chan struct{}
+	once     sync.Once
+}
+
+// Forward catches the urgent signals (those that would end or stop berth otherwise) and passes
+// each one this process receives to send, until Stop. The others are caught by CatchRest: the Go
+// runtime changes each signal's disposition through a round trip with a thread of its own (~15
+// us, and two context switches on each side), and 41 of the 56 forwarded signals can wait for a
+// moment when a CPU is idle, such as while init sets the container up. Until then the runtime
+// ignores them. Errors from send are ignored: the target may already be gone, and the caller
+// learns that from its own wait.
 //
-// After stop the signals stay caught, and are dropped: berth is then removing what it made
+// After Stop the signals stay caught, and are dropped: berth is then removing what it made
 // (run deletes the container once it exited) and should finish that rather than die half-way;
-// it exits moments later. This is also cheaper: the Go runtime changes each signal's
-// disposition through a round trip with a thread of its own, ~15 us per signal, so giving back
-// the defaults of 56 signals cost ~0.75 ms at the end of every run and exec.
-func Forward(send func(unix.Signal) error) (stop func()) {
-	ch := make(chan os.Signal, 64)
-	signal.Notify(ch, forwardedSignals()...)
-	done := make(chan struct{})
-	finished := make(chan struct{})
+// it exits moments later. This is also cheaper: giving back the defaults of 56 signals would cost
+// ~0.75 ms at the end of every run and exec.
+func Forward(send func(unix.Signal) error) *Relay {
+	first, rest := split()
+	r := &Relay{
+		ch: make(chan os.Signal, 64), rest: rest,
+		done: make(chan struct{}), finished: make(chan struct{}),
+	}
+	signal.Notify(r.ch, first...)
 	go func() {
-		defer close(finished)
+		defer close(r.finished)
 		for {
 			select {
-			case s := <-ch:
+			case s := <-r.ch:
 				_ = send(s.(unix.Signal))
-			case <-done:
+			case <-r.done:
 				return
 			}
 		}
 	}()
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			close(done)
-			<-finished
-		})
-	}
+	return r
+}
+
+// CatchRest catches the signals Forward left for later; it returns once they are all caught.
+func (r *Relay) CatchRest() { signal.Notify(r.ch, r.rest...) }
+
+// Stop ends the forwarding; safe to call more than once.
+func (r *Relay) Stop() {
+	r.once.Do(func() {
+		close(r.done)
+		<-r.finished
+	})
 }

@@ -2,6 +2,7 @@ package signals
 
 import (
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -53,14 +54,6 @@ func TestParse(t *testing.T) {
 }
 
 func TestForwardedSignals(t *testing.T) {
-	has := func(sigs []os.Signal, s unix.Signal) bool {
-		for _, x := range sigs {
-			if x == s {
-				return true
-			}
-		}
-		return false
-	}
 	tests := []struct {
 		name string
 		in   []unix.Signal
@@ -74,12 +67,12 @@ func TestForwardedSignals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			sigs := forwardedSignals()
 			for _, s := range tt.in {
-				if !has(sigs, s) {
+				if !slices.Contains(sigs, os.Signal(s)) {
 					t.Errorf("%v not forwarded", s)
 				}
 			}
 			for _, s := range tt.out {
-				if has(sigs, s) {
+				if slices.Contains(sigs, os.Signal(s)) {
 					t.Errorf("%v forwarded", s)
 				}
 			}
@@ -87,42 +80,89 @@ func TestForwardedSignals(t *testing.T) {
 	}
 }
 
-func TestForward(t *testing.T) {
-	got := make(chan unix.Signal, 8)
-	stop := Forward(func(s unix.Signal) error { got <- s; return nil })
+func TestSplit(t *testing.T) {
+	first, rest := split()
+	if len(first)+len(rest) != len(forwardedSignals()) {
+		t.Errorf("split into %d + %d signals, want %d", len(first), len(rest), len(forwardedSignals()))
+	}
+	tests := []struct {
+		sig       unix.Signal
+		urgent    bool
+		forwarded bool
+	}{
+		{unix.SIGTERM, true, true}, {unix.SIGINT, true, true}, {unix.SIGHUP, true, true},
+		{unix.SIGQUIT, true, true}, {unix.SIGTSTP, true, true}, {unix.SIGSYS, true, true},
+		{unix.SIGUSR1, false, true}, {unix.SIGALRM, false, true}, {unix.SIGCONT, false, true},
+		{35, false, true}, {64, false, true},
+		{unix.SIGWINCH, false, false}, {unix.SIGCHLD, false, false},
+	}
+	for _, tt := range tests {
+		atOnce, later := slices.Contains(first, os.Signal(tt.sig)), slices.Contains(rest, os.Signal(tt.sig))
+		if atOnce != tt.urgent || later != (tt.forwarded && !tt.urgent) {
+			t.Errorf("%v: caught at once %v, later %v; want %v, %v", tt.sig, atOnce, later, tt.urgent, tt.forwarded && !tt.urgent)
+		}
+	}
+}
 
-	for _, s := range []unix.Signal{unix.SIGUSR1, unix.SIGWINCH, unix.SIGUSR2} {
+// expectForwarded collects n signals from got, which must be want (in any order: signals to
+// oneself arrive in order of delivery, not necessarily of sending).
+func expectForwarded(t *testing.T, got <-chan unix.Signal, want ...unix.Signal) {
+	t.Helper()
+	seen := map[unix.Signal]bool{}
+	for len(seen) < len(want) {
+		select {
+		case s := <-got:
+			seen[s] = true
+		case <-time.After(2 * time.Second):
+			t.Fatalf("forwarded only %v, want %v", seen, want)
+		}
+	}
+	for _, s := range want {
+		if !seen[s] {
+			t.Errorf("forwarded %v, want %v", seen, want)
+		}
+	}
+}
+
+// expectNothing checks that nothing more is forwarded for a while.
+func expectNothing(t *testing.T, got <-chan unix.Signal, when string) {
+	t.Helper()
+	select {
+	case s := <-got:
+		t.Errorf("%v forwarded %s", s, when)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+func kill(t *testing.T, sigs ...unix.Signal) {
+	t.Helper()
+	for _, s := range sigs {
 		if err := unix.Kill(os.Getpid(), s); err != nil {
 			t.Fatal(err)
 		}
 	}
-	// Signals to oneself arrive in order of delivery, not necessarily of sending: collect two.
-	seen := map[unix.Signal]bool{}
-	for len(seen) < 2 {
-		select {
-		case s := <-got:
-			if s == unix.SIGWINCH {
-				t.Errorf("SIGWINCH forwarded")
-			}
-			seen[s] = true
-		case <-time.After(2 * time.Second):
-			t.Fatalf("forwarded only %v", seen)
-		}
-	}
-	if !seen[unix.SIGUSR1] || !seen[unix.SIGUSR2] {
-		t.Errorf("forwarded %v, want SIGUSR1 and SIGUSR2", seen)
-	}
-	stop()
-	stop() // idempotent
+}
 
-	// After stop nothing more is forwarded, and a signal does not kill berth either (it is
+func TestForward(t *testing.T) {
+	got := make(chan unix.Signal, 8)
+	r := Forward(func(s unix.Signal) error { got <- s; return nil })
+
+	// The urgent signals are caught at once; the others are ignored (by the Go runtime) until
+	// CatchRest: not forwarded, and not fatal either.
+	kill(t, unix.SIGHUP)
+	expectForwarded(t, got, unix.SIGHUP)
+	kill(t, unix.SIGUSR1)
+	expectNothing(t, got, "before CatchRest")
+
+	r.CatchRest()
+	kill(t, unix.SIGUSR1, unix.SIGWINCH, unix.SIGUSR2)
+	expectForwarded(t, got, unix.SIGUSR1, unix.SIGUSR2)
+	expectNothing(t, got, "(SIGWINCH is berth's own)")
+	r.Stop()
+	r.Stop() // idempotent
+
+	// After Stop nothing more is forwarded, and a signal does not kill berth either (it is
 	// finishing its clean-up): SIGTERM's default action would end the test binary here.
-	if err := unix.Kill(os.Getpid(), unix.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case s := <-got:
-		t.Errorf("%v forwarded after stop", s)
-	case <-time.After(50 * time.Millisecond):
-	}
+	kill(t, unix.SIGTERM)
+	expectNothing(t, got, "after Stop")
 }

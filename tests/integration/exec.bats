@@ -387,12 +387,14 @@ pid_ns_members() {
 	assert_equal "$(container_status "$ID")" running
 }
 
-@test "exec forwards signals to the process in the foreground" {
+# exec_forwards SIG CODE: exec in the foreground a shell that exits CODE on SIG, send berth SIG
+# once the shell runs, and check that the shell got it.
+exec_forwards() {
+	local sig=$1 code=$2 out=$BATS_TEST_TMPDIR/fwd.out status=0 exec_pid i
 	start_sleeper
-	local out=$BATS_TEST_TMPDIR/fwd.out status=0 exec_pid i
 	# Not through bexec: timeout(1) would take the signal itself.
 	"$BERTH_BIN" --root "$BERTH_ROOT" exec "$ID" \
-		sh -c 'trap "echo got-term; exit 5" TERM; echo ready; while :; do sleep 0.1; done' \
+		sh -c "trap 'echo got-$sig; exit $code' $sig; echo ready; while :; do sleep 0.05; done" \
 		</dev/null >"$out" 2>&1 3>&- &
 	exec_pid=$!
 	echo "$exec_pid" >>"$BERTH_PIDS_FILE"
@@ -401,15 +403,25 @@ pid_ns_members() {
 		sleep 0.05
 	done
 	grep -q ready "$out" || fail "the exec'd shell never started: $(cat "$out")"
-	kill -TERM "$exec_pid"
+	# The signals the Go runtime ignores are caught while the process starts: a moment for that.
+	sleep 0.1
+	kill -"$sig" "$exec_pid"
 	for ((i = 0; i < 100; i++)); do
 		kill -0 "$exec_pid" 2>/dev/null || break
 		sleep 0.05
 	done
-	kill -0 "$exec_pid" 2>/dev/null && fail "exec still running 5s after TERM: $(cat "$out")"
+	kill -0 "$exec_pid" 2>/dev/null && fail "exec still running 5s after $sig: $(cat "$out")"
 	wait "$exec_pid" || status=$?
-	assert_equal "$status" 5
-	grep -q got-term "$out" || fail "the process did not get TERM: $(cat "$out")"
+	assert_equal "$status" "$code"
+	grep -q "got-$sig" "$out" || fail "the process did not get $sig: $(cat "$out")"
+}
+
+@test "exec forwards signals to the process in the foreground" {
+	exec_forwards TERM 5
+}
+
+@test "exec forwards the signals Go would ignore (SIGUSR1) once the process runs" {
+	exec_forwards USR1 6
 }
 
 @test "exec racing with the container's exit either works or fails cleanly" {

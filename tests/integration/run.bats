@@ -13,23 +13,48 @@ teardown() {
 
 RECVFD_BIN=${RECVFD_BIN:-$REPO/.cache/bin/recvfd}
 
+# run_foreground: start `berth run` of the bundle in the background, its PID in RUN_PID (the
+# binary itself, not the berth() wrapper: $! must be berth's PID, not a subshell's).
+run_foreground() {
+	_record_container_id run "$ID"
+	"$BERTH_BIN" --root "$BERTH_ROOT" run --bundle "$BUNDLE" "$ID" >/dev/null 2>&1 3>&- &
+	RUN_PID=$!
+}
+
+# wait_for_file PATH WHAT: wait up to 5 s for PATH; fail saying WHAT if it never comes.
+wait_for_file() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[[ -e $1 ]] && return 0
+		sleep 0.05
+	done
+	fail "$2"
+}
+
 @test "run in the foreground forwards SIGTERM to the container and returns its status" {
 	setup_bundle sh -c 'trap "exit 42" TERM; echo up >/tmp/up; sleep 1000 & wait'
 	update_config '.root.readonly = false'
-	# The binary itself, not the berth() wrapper: $! must be berth's PID, not a subshell's.
-	_record_container_id run "$ID"
-	"$BERTH_BIN" --root "$BERTH_ROOT" run --bundle "$BUNDLE" "$ID" >/dev/null 2>&1 3>&- &
-	local run_pid=$!
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[[ -e $BUNDLE/rootfs/tmp/up ]] && break
-		sleep 0.05
-	done
-	[[ -e $BUNDLE/rootfs/tmp/up ]] || fail "the container did not come up"
-	kill -TERM "$run_pid"
+	run_foreground
+	wait_for_file "$BUNDLE/rootfs/tmp/up" "the container did not come up"
+	kill -TERM "$RUN_PID"
 	local status=0
-	wait "$run_pid" || status=$?
+	wait "$RUN_PID" || status=$?
 	assert_equal "$status" 42
+}
+
+@test "run in the foreground forwards the signals Go would ignore (SIGUSR1, SIGUSR2) too" {
+	# berth catches these only while init sets the container up (the Go runtime ignores them
+	# until then): by the time the program runs, they must be caught and forwarded.
+	setup_bundle sh -c 'trap "echo got-usr1 >/tmp/usr1" USR1; trap "exit 7" USR2; echo up >/tmp/up; while :; do sleep 0.05; done'
+	update_config '.root.readonly = false'
+	run_foreground
+	wait_for_file "$BUNDLE/rootfs/tmp/up" "the container did not come up"
+	kill -USR1 "$RUN_PID"
+	wait_for_file "$BUNDLE/rootfs/tmp/usr1" "SIGUSR1 did not reach the container"
+	kill -USR2 "$RUN_PID"
+	local status=0
+	wait "$RUN_PID" || status=$?
+	assert_equal "$status" 7
 }
 
 @test "run in the foreground returns 128+N when the container dies of signal N" {
