@@ -102,7 +102,8 @@ func (s *Saved) RemoveEmpty() bool {
 	if s == nil || s.Driver != DriverCgroupfs {
 		return false
 	}
-	return cgroups.RemovePaths(maps.Clone(s.Paths)) == nil // RemovePaths empties the map it gets
+	busy, err := removeNow(s.Paths)
+	return !busy && err == nil
 }
 
 // Paused reports whether the cgroup is frozen, from its paths alone, with the library's own
@@ -274,7 +275,16 @@ func (m *Manager) Create() error {
 // Create (CanJoinLater) sits in its cgroup2 directory until create kills it and removes the
 // cgroup again, and says so if that fails.
 func (m *Manager) removeAfterFailure() {
-	if err := m.m.Destroy(); err != nil {
+	var err error
+	if m.JoinsItself() {
+		var busy bool
+		if busy, err = removeNow(m.m.GetPaths()); busy && err == nil {
+			err = errors.New("a process is in it")
+		}
+	} else {
+		err = m.m.Destroy()
+	}
+	if err != nil {
 		slog.Debug("remove the cgroup of a failed create", "cgroup", m.describe(), "error", err)
 	}
 }
@@ -469,6 +479,15 @@ func (m *Manager) Path(controller string) string { return m.m.Path(controller) }
 // Destroy removes the cgroup. Processes still in it (a container without its own PID namespace
 // leaves its children behind) are frozen, killed and waited for, a bounded number of times.
 func (m *Manager) Destroy() error {
+	if m.JoinsItself() {
+		busy, err := removeNow(m.m.GetPaths())
+		if !busy && err == nil {
+			return nil
+		}
+		// Processes are left (a container without its own PID namespace whose program left a
+		// child, say): kill them first, so that the removal below waits only for them to go.
+		m.killAll()
+	}
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		if err = m.m.Destroy(); err == nil {
