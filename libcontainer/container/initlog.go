@@ -62,17 +62,17 @@ func newLogStream() (host, child *os.File, err error) {
 // stream, for the records of start's phases, and returns its relay; warnings and errors from
 // init after start reach the host on conn as error frames anyway, so by default nothing more
 // is made.
-func sendStart(conn *os.File, log *slog.Logger, id string) (*initLogRelay, error) {
+func sendStart(conn *os.File, log *slog.Logger, id string, waitExec bool) (*initLogRelay, error) {
 	level := logStreamLevel(log)
 	if l, _ := protocol.ParseLevel(level); l >= slog.LevelWarn {
-		return nil, protocol.Send(conn, &protocol.Message{Kind: protocol.KindStart})
+		return nil, protocol.Send(conn, &protocol.Message{Kind: protocol.KindStart, WaitExec: waitExec})
 	}
 	host, child, err := newLogStream()
 	if err != nil {
 		return nil, err
 	}
 	defer child.Close()
-	if err := protocol.Send(conn, &protocol.Message{Kind: protocol.KindStart, LogLevel: level, File: child}); err != nil {
+	if err := protocol.Send(conn, &protocol.Message{Kind: protocol.KindStart, LogLevel: level, File: child, WaitExec: waitExec}); err != nil {
 		host.Close()
 		return nil, err
 	}

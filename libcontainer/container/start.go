@@ -43,12 +43,12 @@ func (c *Container) start(untilExec bool) error {
 	if err := os.Remove(filepath.Join(c.dir.Path, state.StartSocket)); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	logs, err := sendStart(conn, slog.Default(), c.state.ID)
+	untilExec = untilExec || c.state.Config.Hooks != nil && len(c.state.Config.Hooks.Poststart) > 0
+	logs, err := sendStart(conn, slog.Default(), c.state.ID, untilExec)
 	if err != nil {
 		return err
 	}
 	defer logs.finish()
-	untilExec = untilExec || c.state.Config.Hooks != nil && len(c.state.Config.Hooks.Poststart) > 0
 	if err := c.awaitExec(conn, state.Created, untilExec); err != nil {
 		// The program may run without what it needed (its seccomp listener): stop it.
 		if kerr := c.killAndWait(); kerr != nil {

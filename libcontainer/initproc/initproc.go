@@ -74,7 +74,7 @@ func fdFromEnv(name string) (*os.File, error) {
 }
 
 // waitForStart blocks until `berth start` connects to the start socket and says start.
-func waitForStart(ln *os.File) (*os.File, error) {
+func waitForStart(ln *os.File) (*os.File, *protocol.Message, error) {
 	defer ln.Close()
 	for {
 		var fd int
@@ -83,12 +83,12 @@ func waitForStart(ln *os.File) (*os.File, error) {
 			return err
 		})
 		if err != nil {
-			return nil, fmt.Errorf("wait for start: %w", err)
+			return nil, nil, fmt.Errorf("wait for start: %w", err)
 		}
 		conn := os.NewFile(uintptr(fd), "start connection")
 		if m, err := protocol.Expect(conn, protocol.KindStart); err == nil {
 			takeLogStream(m)
-			return conn, nil
+			return conn, m, nil
 		}
 		// A connection that did not say start (a probe, a crashed start): keep waiting.
 		conn.Close()

@@ -32,6 +32,8 @@ type initProcess struct {
 	// execAnnounced: start heard that execve is next and may have stopped reading (see
 	// protocol.KindExecing), so a failed execve is also told on stderr.
 	execAnnounced bool
+	// startWaitsExec: start reads on to the execve's end anyway (protocol.Message.WaitExec).
+	startWaitsExec bool
 }
 
 // run does init's work in the order of the protocol (see package protocol).
@@ -91,9 +93,11 @@ func (i *initProcess) run() error {
 	i.sync.Close()
 	i.sync = nil
 
-	if i.startConn, err = waitForStart(startLn); err != nil {
+	var start *protocol.Message
+	if i.startConn, start, err = waitForStart(startLn); err != nil {
 		return err
 	}
+	i.startWaitsExec = start.WaitExec
 	logPhase("start", "start received")
 	return i.execProgram(prog)
 }
@@ -340,7 +344,7 @@ func (i *initProcess) execProgram(prog *process.Program) error {
 		return fmt.Errorf("--preserve-fds: %w", err)
 	}
 	logPhase("exec", "exec "+prog.Path)
-	if i.filter == nil {
+	if i.filter == nil && !i.startWaitsExec {
 		i.announceExec()
 	}
 	return prog.Exec()

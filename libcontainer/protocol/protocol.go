@@ -37,7 +37,7 @@
 // instead of hanging:
 //
 //	berth start                                    init
-//	start {logLevel} ─────────────────────────────▶ startContainer hooks, credentials, seccomp
+//	start {logLevel, waitExec} ───────────────────▶ startContainer hooks, credentials, seccomp
 //	  + log fd                                        with logLevel (--debug): a new log stream
 //	                                                  (log.go) comes with it and replaces
 //	                                                  create's, whose reader is gone
@@ -45,8 +45,9 @@
 //	                                                  hands the fd to linux.seccomp.listenerPath
 //	seccompDone ──────────────────────────────────▶ (only then: a program must never run
 //	                                                  without its listener)
-//	                            ◀── execing ─────── only without a seccomp filter: all is set
-//	                                                  up; init execve's the program
+//	                            ◀── execing ─────── only without a seccomp filter, and unless
+//	                                                  start said waitExec: all is set up; init
+//	                                                  execve's the program
 //	                            ◀── EOF ─────────── exec succeeded (the socket was close-on-exec)
 //	                            ◀── error {error} ─ exec or a hook failed; init exits 1
 //
@@ -132,6 +133,9 @@ type Message struct {
 	// LogLevel, in a start message, says that init's log stream from now on comes with it as
 	// File, at this level (see log.go).
 	LogLevel string `json:"logLevel,omitempty"`
+	// WaitExec, in a start message, says that start reads on to the execve's end whatever init
+	// says (run in the foreground, poststart hooks): init then does not announce it (execing).
+	WaitExec bool `json:"waitExec,omitempty"`
 	// HasFd is set by Send when File travels with the frame; Receive checks it against kinds.
 	HasFd bool `json:"fd,omitempty"`
 	// File is the fd of an idmap, seccompFd or start message: given to Send, filled in by
