@@ -29,6 +29,9 @@ type ExecOptions struct {
 	IgnorePaused  bool
 	// SubCgroup: exec --cgroup, parsed by cgroups.ParseSubCgroups.
 	SubCgroup map[string]string
+	// onLaunch, if set, is called once the process is started: from then on berth mostly waits
+	// for it (the foreground catches the signals that can wait then).
+	onLaunch func()
 }
 
 // Exec runs another process in the container, in all of its namespaces and its cgroup, set up
@@ -58,6 +61,7 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 	if !o.Detach {
 		fwd = forwardSignalsSoon()
 		defer fwd.stop()
+		o.onLaunch = fwd.catchRest
 	}
 	l, err := c.launchExec(o, cons, io)
 	if cons != nil {
@@ -76,7 +80,6 @@ func (c *Container) Exec(o *ExecOptions) (int, error) {
 		return 0, nil
 	}
 	fwd.target <- l.pidfd
-	fwd.catchRest() // while the program runs
 	phases := newPhaseLog("exec", c.state.ID)
 	code, err := c.waitExec(l, consoleHost, o.Process.Terminal)
 	phases.done("wait", "program exited", "status", code)
@@ -155,6 +158,9 @@ func (c *Container) launchExec(o *ExecOptions, cons *os.File, io *stdio) (*launc
 		return l, err
 	}
 	phases.done("clone", "init cloned into the container's namespaces", "pid", l.pid)
+	if o.onLaunch != nil {
+		o.onLaunch()
+	}
 	// The namespace files were opened by path: make sure they still were init's.
 	if exited(pidfd) {
 		return l, errNotRunning
