@@ -24,12 +24,11 @@ func testCgroup(t *testing.T, controller string, subs ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mnt, root, err := cgroups.FindCgroupMountpointAndRoot("", controller)
-	if controller == "" {
-		mnt, root, err = "/sys/fs/cgroup", "/", nil
-	}
-	if err != nil {
-		t.Skipf("no %s hierarchy: %v", controller, err)
+	mnt, root := "/sys/fs/cgroup", "/"
+	if controller != "" {
+		if mnt, root, err = cgroups.FindCgroupMountpointAndRoot("", controller); err != nil {
+			t.Skipf("no %s hierarchy: %v", controller, err)
+		}
 	}
 	rel, err := filepath.Rel(root, own[controller])
 	if err != nil {
